@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mipkex top-level Makefile.
+#
+#   make          build kmod/mipkex.ko and userspace/mipkex
+#   make deps     install the Debian packages everything needs (root)
+#   make check    deps, build, static checks, host tests, one VM with every
+#                 kernel suite; ends with "N passed, N failed, N skipped"
+#   make demo     boot a VM, load the module, show three namespaces
+#   make install  install the module (for the running kernel) and the tool
+#
+# KVER (kernel release) and KDIR (its build tree) are discovered from
+# Debian's linux-image-amd64 package; override them to build elsewhere.
+
+# Recursively expanded on purpose: evaluated after "make deps" has run.
+KVER ?= $(shell dpkg-query -W -f='$${Depends}' linux-image-amd64 2>/dev/null | \
+	  sed -n 's/^linux-image-\([^ ,]*\).*/\1/p')
+KDIR ?= /lib/modules/$(KVER)/build
+KMAJMIN = $(word 1,$(subst ., ,$(KVER))).$(word 2,$(subst ., ,$(KVER)))
+KSRC_TAR ?= /usr/src/linux-source-$(KMAJMIN).tar.xz
+KSRC := $(CURDIR)/build/ksrc
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+DEB_PACKAGES := linux-image-amd64 linux-headers-amd64 linux-source \
+	qemu-system-x86 busybox-static cpio kmod iproute2 procps \
+	gcc make pkg-config perl xz-utils sparse \
+	libnl-3-dev libnl-genl-3-dev libpcap-dev \
+	python3 python3-scapy tshark
+
+export KVER KDIR KSRC
+
+all: module tool selftests
+
+deps:
+	@missing=; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+			grep -q '^install ok installed$$' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "deps: run 'make deps' as root (apt-get)" >&2; exit 1; \
+		fi; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -q && \
+		apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+module: deps
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tool: deps
+	$(MAKE) -C userspace
+
+# Pieces of the kernel source that the headers package lacks: checkpatch,
+# kernel-doc and the kselftest headers.
+$(KSRC)/.stamp: | deps
+	@test -f $(KSRC_TAR) || { echo "missing $(KSRC_TAR): make deps" >&2; exit 1; }
+	rm -rf $(KSRC) && mkdir -p $(KSRC)
+	tar -xJf $(KSRC_TAR) -C $(KSRC) --strip-components=1 --wildcards \
+		'linux-source-*/scripts/checkpatch.pl' \
+		'linux-source-*/scripts/spelling.txt' \
+		'linux-source-*/scripts/const_structs.checkpatch' \
+		'linux-source-*/scripts/kernel-doc' \
+		'linux-source-*/tools/testing/selftests/kselftest.h' \
+		'linux-source-*/tools/testing/selftests/kselftest_harness.h'
+	touch $@
+
+ksrc: $(KSRC)/.stamp
+
+selftests: deps ksrc
+	$(MAKE) -C selftests
+
+# Static checks; "make check" runs them as tests too.
+static: module-w1 checkpatch kerneldoc
+
+module-w1: deps
+	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) W=1 C=2 CHECK=sparse modules 2>&1 | \
+		tee build/w1.log | grep -E 'warning|error' && exit 1 || true
+	@test -f kmod/mipkex.ko
+
+checkpatch: ksrc
+	@fail=0; for f in kmod/*.c kmod/*.h uapi/linux/*.h; do \
+		perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
+			--show-types -f $$f || fail=1; \
+	done; exit $$fail
+
+kerneldoc: ksrc
+	@out=$$(perl $(KSRC)/scripts/kernel-doc -none -Wall \
+		kmod/*.c kmod/*.h uapi/linux/*.h 2>&1); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@selftests/check.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory module tool
+	@selftests/vm/vmrun.sh -- selftests/demo.sh
+
+install: module tool
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	install -D -m 0755 userspace/mipkex $(DESTDIR)$(PREFIX)/sbin/mipkex
+	install -D -m 0644 uapi/linux/mipkex.h \
+		$(DESTDIR)$(PREFIX)/include/linux/mipkex.h
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	-$(MAKE) -C selftests clean
+	rm -rf build
+
+.PHONY: all deps module tool ksrc selftests static module-w1 checkpatch \
+	kerneldoc check demo install clean

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mipkex: Mobile IPv4 key exchange (WO 01/26322) - module init and exit order.
+ */
+
+#include <linux/module.h>
+#include <linux/workqueue.h>
+#include <net/genetlink.h>
+
+#include "mipkex.h"
+
+struct workqueue_struct *mipkex_wq;
+
+static int __init mipkex_init(void)
+{
+	int err;
+
+	if (mipkex_max_queue < 1 || mipkex_max_queue > 65536) {
+		pr_err("max_queue must be between 1 and 65536\n");
+		return -EINVAL;
+	}
+
+	mipkex_wq = alloc_workqueue("mipkex", WQ_UNBOUND, 0);
+	if (!mipkex_wq)
+		return -ENOMEM;
+
+	err = mipkex_netns_init();
+	if (err)
+		goto err_wq;
+
+	err = mipkex_genl_init();
+	if (err)
+		goto err_netns;
+
+	pr_info("loaded\n");
+	return 0;
+
+err_netns:
+	mipkex_netns_uninit();
+err_wq:
+	destroy_workqueue(mipkex_wq);
+	return err;
+}
+
+static void __exit mipkex_exit(void)
+{
+	mipkex_genl_uninit();
+	mipkex_netns_uninit();
+	destroy_workqueue(mipkex_wq);
+	pr_info("unloaded\n");
+}
+
+module_init(mipkex_init);
+module_exit(mipkex_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Mobile IPv4 key exchange (WO 01/26322)");
+MODULE_AUTHOR("mipkex developers");
+MODULE_ALIAS_GENL_FAMILY(MIPKEX_GENL_NAME);

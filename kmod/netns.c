@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mipkex: per-namespace state, its lifetime, and the namespace's role.
+ *
+ * A namespace without a role has no hook registered, so its traffic pays
+ * nothing. Teardown happens in .pre_exit: the core unregisters the network
+ * devices of a dying namespace before any .exit of ours could run, and queued
+ * datagrams hold references on those devices.
+ */
+
+#include <linux/netfilter.h>
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+#include <net/netns/generic.h>
+
+#include "mipkex.h"
+
+static unsigned int mipkex_net_id __read_mostly;
+
+/**
+ * mipkex_net() - the module's state in a namespace
+ * @net: the namespace
+ *
+ * Return: the state; valid as long as @net is.
+ */
+struct mipkex_net *mipkex_net(const struct net *net)
+{
+	return net_generic(net, mipkex_net_id);
+}
+
+/* Remove the hooks, then hand back everything they had taken. */
+static void mipkex_net_unhook(struct mipkex_net *mn)
+{
+	lockdep_assert_held(&mn->lock);
+
+	if (!mn->hooks_registered)
+		return;
+	nf_unregister_net_hooks(mn->net, mn->ops, ARRAY_SIZE(mn->ops));
+	mn->hooks_registered = false;
+	/* After this no hook of ours runs, so nothing new can be queued. */
+	synchronize_net();
+	mipkex_queue_drain(&mn->queue);
+}
+
+/**
+ * mipkex_net_set_role() - set a namespace's role
+ * @mn: the namespace's state
+ * @role: the new role, at most %MIPKEX_ROLE_MAX
+ * @extack: where to report an error
+ *
+ * Registers the hooks when the namespace gets a role; unregisters them, after
+ * re-injecting every datagram already taken, when it goes back to none.
+ *
+ * Context: process context; sleeps.
+ * Return: 0, or a negative errno with nothing changed.
+ */
+int mipkex_net_set_role(struct mipkex_net *mn, u8 role,
+			struct netlink_ext_ack *extack)
+{
+	int err = 0;
+
+	mutex_lock(&mn->lock);
+	if (role != MIPKEX_ROLE_NONE && !mn->hooks_registered) {
+		err = nf_register_net_hooks(mn->net, mn->ops,
+					    ARRAY_SIZE(mn->ops));
+		if (err) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "cannot register the netfilter hooks");
+			goto out;
+		}
+		mn->hooks_registered = true;
+	} else if (role == MIPKEX_ROLE_NONE) {
+		mipkex_net_unhook(mn);
+	}
+	WRITE_ONCE(mn->role, role);
+out:
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+static int __net_init mipkex_net_init(struct net *net)
+{
+	struct mipkex_net *mn = mipkex_net(net);
+
+	mn->net = net;
+	mutex_init(&mn->lock);
+	mn->role = MIPKEX_ROLE_NONE;
+	mipkex_queue_init(&mn->queue);
+	mipkex_hooks_init(mn);
+	pr_debug("netns created\n");
+	return 0;
+}
+
+static void __net_exit mipkex_net_pre_exit(struct net *net)
+{
+	struct mipkex_net *mn = mipkex_net(net);
+
+	mutex_lock(&mn->lock);
+	mipkex_net_unhook(mn);
+	WRITE_ONCE(mn->role, MIPKEX_ROLE_NONE);
+	mutex_unlock(&mn->lock);
+}
+
+static void __net_exit mipkex_net_exit(struct net *net)
+{
+	struct mipkex_net *mn = mipkex_net(net);
+
+	WARN_ON_ONCE(!list_empty(&mn->queue.list));
+	mutex_destroy(&mn->lock);
+	pr_debug("netns destroyed\n");
+}
+
+static struct pernet_operations mipkex_net_ops = {
+	.init = mipkex_net_init,
+	.pre_exit = mipkex_net_pre_exit,
+	.exit = mipkex_net_exit,
+	.id = &mipkex_net_id,
+	.size = sizeof(struct mipkex_net),
+};
+
+/**
+ * mipkex_netns_init() - create the state of every namespace, now and later
+ *
+ * Return: 0 or a negative errno.
+ */
+int mipkex_netns_init(void)
+{
+	return register_pernet_subsys(&mipkex_net_ops);
+}
+
+/**
+ * mipkex_netns_uninit() - tear down the state of every namespace
+ */
+void mipkex_netns_uninit(void)
+{
+	unregister_pernet_subsys(&mipkex_net_ops);
+}
