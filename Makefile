@@ -31,6 +31,9 @@ DEB_PACKAGES := linux-image-amd64 linux-headers-amd64 linux-source \
 
 export KVER KDIR KSRC
 
+KERNEL_SOURCES = $(filter-out %.mod.c,$(wildcard kmod/*.c)) \
+	$(wildcard kmod/*.h uapi/linux/*.h)
+
 all: module tool selftests
 
 deps:
@@ -77,19 +80,20 @@ selftests: deps ksrc
 static: module-w1 checkpatch kerneldoc
 
 module-w1: deps
+	@mkdir -p build
 	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) W=1 C=2 CHECK=sparse modules 2>&1 | \
 		tee build/w1.log | grep -E 'warning|error' && exit 1 || true
 	@test -f kmod/mipkex.ko
 
 checkpatch: ksrc
-	@fail=0; for f in kmod/*.c kmod/*.h uapi/linux/*.h; do \
+	@fail=0; for f in $(KERNEL_SOURCES); do \
 		perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
 			--show-types -f $$f || fail=1; \
 	done; exit $$fail
 
 kerneldoc: ksrc
-	@out=$$(perl $(KSRC)/scripts/kernel-doc -none -Wall \
-		kmod/*.c kmod/*.h uapi/linux/*.h 2>&1); \
+	@out=$$(perl $(KSRC)/scripts/kernel-doc -none \
+		$(KERNEL_SOURCES) 2>&1); \
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 
 check: deps

@@ -34,7 +34,7 @@ struct mipkex_queue {
  * @net: the namespace
  * @lock: serialises role changes and namespace teardown
  * @role: &enum mipkex_role; written under @lock, read with READ_ONCE()
- * @hooks_registered: @ops are registered; written under @lock
+ * @hooks_registered: whether @ops are registered; written under @lock
  * @ops: the LOCAL_IN and LOCAL_OUT hooks of this namespace
  * @queue: datagrams stolen by the hooks, waiting for the worker
  * @stats: counters indexed by &enum mipkex_stat
