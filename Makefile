@@ -107,6 +107,10 @@ demo: deps
 install: module tool
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	install -D -m 0755 userspace/mipkex $(DESTDIR)$(PREFIX)/sbin/mipkex
+	install -D -m 0644 userspace/mipkex.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/mipkex.8
+	install -D -m 0644 userspace/completion/mipkex.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/mipkex
 	install -D -m 0644 uapi/linux/mipkex.h \
 		$(DESTDIR)$(PREFIX)/include/linux/mipkex.h
 
