@@ -1,0 +1,13 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs the generic netlink API test (genl, built on the host) with the module
+# loaded, loading it for the run if needed.
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+KO=${MIPKEX_KO:-$ROOT/kmod/mipkex.ko}
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 4; }
+[ -x "$ROOT/selftests/kernel/genl" ] || { echo "1..0 # SKIP genl not built"; exit 4; }
+if [ ! -d /sys/module/mipkex ]; then
+	insmod "$KO" || { echo "1..0 # SKIP cannot load $KO"; exit 4; }
+	trap 'rmmod mipkex' EXIT
+fi
+"$ROOT/selftests/kernel/genl"
