@@ -34,7 +34,7 @@ export KVER KDIR KSRC
 KERNEL_SOURCES = $(filter-out %.mod.c,$(wildcard kmod/*.c)) \
 	$(wildcard kmod/*.h uapi/linux/*.h)
 
-all: module tool selftests
+all: module tool testing-module selftests
 
 deps:
 	@missing=; for p in $(DEB_PACKAGES); do \
@@ -56,6 +56,17 @@ module: deps
 
 tool: deps
 	$(MAKE) -C userspace
+
+# The testing build: the same sources plus test-only debugfs controls
+# (kmod/testing.c), built in a copy of the tree so that kmod/mipkex.ko stays
+# the production module. Selftests load build/testing/kmod/mipkex.ko.
+TESTING := $(CURDIR)/build/testing
+testing-module: deps
+	@mkdir -p $(TESTING)/kmod $(TESTING)/uapi/linux
+	@cp Kbuild $(TESTING)/
+	@cp kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/*.h $(TESTING)/kmod/
+	@cp uapi/linux/*.h $(TESTING)/uapi/linux/
+	$(MAKE) -C $(KDIR) M=$(TESTING) MIPKEX_TESTING=y $(TESTING_FLAGS) modules
 
 # Pieces of the kernel source that the headers package lacks: checkpatch,
 # kernel-doc and the kselftest headers.
@@ -84,6 +95,9 @@ module-w1: deps
 	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) W=1 C=2 CHECK=sparse modules 2>&1 | \
 		tee build/w1.log | grep -E 'warning|error' && exit 1 || true
 	@test -f kmod/mipkex.ko
+	@$(MAKE) -s testing-module TESTING_FLAGS="W=1 C=2 CHECK=sparse" 2>&1 | \
+		tee build/w1-testing.log | grep -E 'warning|error' && exit 1 || true
+	@test -f $(TESTING)/kmod/mipkex.ko
 
 checkpatch: ksrc
 	@fail=0; for f in $(KERNEL_SOURCES); do \
@@ -120,5 +134,5 @@ clean:
 	-$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all deps module tool ksrc selftests static module-w1 checkpatch \
+.PHONY: all deps module tool testing-module ksrc selftests static module-w1 checkpatch \
 	kerneldoc check demo install clean

@@ -32,6 +32,7 @@ static int __init mipkex_init(void)
 	if (err)
 		goto err_netns;
 
+	mipkex_testing_init();
 	pr_info("loaded\n");
 	return 0;
 
@@ -44,6 +45,7 @@ err_wq:
 
 static void __exit mipkex_exit(void)
 {
+	mipkex_testing_uninit();
 	mipkex_genl_uninit();
 	mipkex_netns_uninit();
 	destroy_workqueue(mipkex_wq);

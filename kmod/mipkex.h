@@ -21,12 +21,14 @@
  * @list: &struct mipkex_pkt entries, oldest first
  * @len: number of entries in @list
  * @work: the worker; runs on mipkex_wq
+ * @draining: set while mipkex_queue_drain() empties the queue
  */
 struct mipkex_queue {
 	spinlock_t lock; /* protects list and len */
 	struct list_head list;
 	unsigned int len;
 	struct work_struct work;
+	bool draining;
 };
 
 /**
@@ -73,6 +75,25 @@ int mipkex_queue_steal(struct mipkex_net *mn, struct sk_buff *skb,
 		       const struct nf_hook_state *state);
 void mipkex_queue_drain(struct mipkex_queue *q);
 bool mipkex_queue_is_reinjecting(const struct sk_buff *skb);
+
+/* testing.c, only in the testing build */
+#ifdef MIPKEX_TESTING
+extern bool mipkex_testing_hold;
+void mipkex_testing_init(void);
+void mipkex_testing_uninit(void);
+static inline bool mipkex_testing_held(void)
+{
+	return READ_ONCE(mipkex_testing_hold);
+}
+#else
+static inline bool mipkex_testing_held(void)
+{
+	return false;
+}
+
+static inline void mipkex_testing_init(void) {}
+static inline void mipkex_testing_uninit(void) {}
+#endif
 
 /* netlink.c */
 int mipkex_genl_init(void);

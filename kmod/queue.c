@@ -199,6 +199,10 @@ static void mipkex_queue_work(struct work_struct *work)
 					     queue.work);
 	struct mipkex_pkt *pkt;
 
+	/* Only the testing build can hold a queue, and never while draining. */
+	if (mipkex_testing_held() && !READ_ONCE(mn->queue.draining))
+		return;
+
 	while ((pkt = mipkex_queue_pop(mn))) {
 		mipkex_reinject(pkt);
 		cond_resched();
@@ -214,6 +218,7 @@ void mipkex_queue_init(struct mipkex_queue *q)
 	spin_lock_init(&q->lock);
 	INIT_LIST_HEAD(&q->list);
 	q->len = 0;
+	q->draining = false;
 	INIT_WORK(&q->work, mipkex_queue_work);
 }
 
@@ -228,6 +233,9 @@ void mipkex_queue_init(struct mipkex_queue *q)
  */
 void mipkex_queue_drain(struct mipkex_queue *q)
 {
+	WRITE_ONCE(q->draining, true);
+	queue_work(mipkex_wq, &q->work);
 	flush_work(&q->work);
+	WRITE_ONCE(q->draining, false);
 	WARN_ON_ONCE(READ_ONCE(q->len));
 }

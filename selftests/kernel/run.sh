@@ -16,6 +16,7 @@ SUITES=(
 	genl.sh
 	tool.sh
 	queue.sh
+	teardown.sh
 	reinject.sh
 )
 
