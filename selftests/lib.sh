@@ -90,6 +90,24 @@ cleanup_ns()
 	return $ret
 }
 
+# veth_pair: namespaces A and B (set as globals) joined by a veth pair,
+# A/a0 192.0.2.1/24 and B/b0 192.0.2.2/24, with static neighbour entries both
+# ways: no ARP, whose queue of unresolved packets would drop part of a burst.
+veth_pair()
+{
+	A='' B=''
+	setup_ns A B || return
+	ip link add a0 netns "$A" type veth peer name b0 netns "$B" &&
+	ip -n "$A" addr add 192.0.2.1/24 dev a0 &&
+	ip -n "$B" addr add 192.0.2.2/24 dev b0 &&
+	ip -n "$A" link set a0 up &&
+	ip -n "$B" link set b0 up &&
+	ip -n "$A" neigh add 192.0.2.2 dev a0 nud permanent \
+		lladdr "$(ip -n "$B" -br link show b0 | awk '{print $3}')" &&
+	ip -n "$B" neigh add 192.0.2.1 dev b0 nud permanent \
+		lladdr "$(ip -n "$A" -br link show a0 | awk '{print $3}')"
+}
+
 cleanup_all_ns() { cleanup_ns "${NS_LIST[@]}"; }
 
 # TAP 13 with automatic numbering: tap_plan N, then one result per test,

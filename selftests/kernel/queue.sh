@@ -62,16 +62,7 @@ overflow() {
 	local out sent eperm stolen dropped reinj queued got receiver
 	insmod "$KO" max_queue=1
 	[ "$(cat /sys/module/mipkex/parameters/max_queue)" = 1 ]
-	A='' B=''
-	setup_ns A B
-	ip link add a0 netns "$A" type veth peer name b0 netns "$B"
-	ip -n "$A" addr add 192.0.2.1/24 dev a0
-	ip -n "$B" addr add 192.0.2.2/24 dev b0
-	ip -n "$A" link set a0 up
-	ip -n "$B" link set b0 up
-	# No ARP resolution: its queue of unresolved packets would drop part of
-	# the burst, which is not what this test measures.
-	ip -n "$A" neigh add 192.0.2.2 lladdr "$(ip -n "$B" -br link show b0 | awk '{print $3}')" dev a0 nud permanent
+	veth_pair
 	ip netns exec "$A" "$TOOL" set role mn
 
 	# The receiver counts datagrams until the end marker, which is queued

@@ -55,21 +55,6 @@ load() {
 	[ -w "$HOLD" ] || { echo "no $HOLD: debugfs not mounted?"; return 1; }
 }
 
-# topology: A 192.0.2.1 <-veth-> B 192.0.2.2, static neighbours.
-topology() {
-	A='' B=''
-	setup_ns A B
-	ip link add a0 netns "$A" type veth peer name b0 netns "$B"
-	ip -n "$A" addr add 192.0.2.1/24 dev a0
-	ip -n "$B" addr add 192.0.2.2/24 dev b0
-	ip -n "$A" link set a0 up
-	ip -n "$B" link set b0 up
-	ip -n "$A" neigh add 192.0.2.2 dev a0 nud permanent \
-		lladdr "$(ip -n "$B" -br link show b0 | awk '{print $3}')"
-	ip -n "$B" neigh add 192.0.2.1 dev b0 nud permanent \
-		lladdr "$(ip -n "$A" -br link show a0 | awk '{print $3}')"
-}
-
 # receiver NS ADDR NAME: counts datagrams 0..N-1 in order until "END";
 # writes "count in-order" to $TMPD/NAME.
 receiver() {
@@ -112,7 +97,7 @@ received_all() { # NAME
 
 role_none_drains() {
 	load
-	topology
+	veth_pair
 	ip netns exec "$A" "$TOOL" set role mn
 	receiver "$B" 192.0.2.2 r1
 	echo 1 >"$HOLD"
@@ -138,7 +123,7 @@ role_none_drains() {
 netns_delete_with_queue() {
 	local destroyed
 	load
-	topology
+	veth_pair
 	ip netns exec "$B" "$TOOL" set role ha
 	echo 1 >"$HOLD"
 	receiver "$B" 192.0.2.2 rb
@@ -159,7 +144,7 @@ netns_delete_with_queue() {
 
 rmmod_with_queue() {
 	load
-	topology
+	veth_pair
 	ip netns exec "$A" "$TOOL" set role mn
 	ip netns exec "$B" "$TOOL" set role ha
 	echo 1 >"$HOLD"
