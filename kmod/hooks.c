@@ -15,8 +15,7 @@
 #include <net/ip.h>
 
 #include "mipkex.h"
-
-#define MIPKEX_MIP_PORT 434
+#include "wire.h"
 
 static unsigned int mipkex_nf_hook(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
