@@ -27,7 +27,7 @@ DEB_PACKAGES := linux-image-amd64 linux-headers-amd64 linux-source \
 	qemu-system-x86 busybox-static cpio kmod iproute2 procps \
 	gcc make pkg-config perl xz-utils binutils sparse \
 	libnl-3-dev libnl-genl-3-dev libpcap-dev \
-	python3 python3-scapy tshark
+	python3 python3-scapy python3-docutils tshark
 
 export KVER KDIR KSRC
 
@@ -110,6 +110,12 @@ kerneldoc: ksrc
 		$(KERNEL_SOURCES) 2>&1); \
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
 
+# The documentation must build without a warning.
+docs: deps
+	@for f in Documentation/*.rst; do \
+		/usr/bin/rst2html --halt=warning $$f >/dev/null || exit 1; \
+	done
+
 check: deps
 	@$(MAKE) --no-print-directory all
 	@selftests/check.sh
@@ -135,4 +141,4 @@ clean:
 	rm -rf build
 
 .PHONY: all deps module tool testing-module ksrc selftests static module-w1 checkpatch \
-	kerneldoc check demo install clean
+	kerneldoc docs check demo install clean

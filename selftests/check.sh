@@ -108,6 +108,8 @@ leaf "static: module builds with W=1 and sparse (C=2) without a warning" \
 	make -s --no-print-directory module-w1
 leaf "static: checkpatch --strict" make -s --no-print-directory checkpatch
 leaf "static: kernel-doc" make -s --no-print-directory kerneldoc
+leaf "static: Documentation/*.rst build without a warning" \
+	make -s --no-print-directory docs
 
 # --- host suites -------------------------------------------------------------
 suite "host: tool command line" selftests/host/tool.sh
