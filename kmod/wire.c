@@ -28,6 +28,9 @@ static const char *const mipkex_wire_errors[__MIPKEX_WIRE_E_MAX] = {
 	[MIPKEX_WIRE_E_TOO_LONG] = "value too long for its extension format",
 };
 
+static_assert(ARRAY_SIZE(mipkex_wire_errors) ==
+	      __MIPKEX_WIRE_E_MAX);
+
 /**
  * mipkex_wire_strerror() - describe an error of the codec
  * @err: &enum mipkex_wire_err, or its negation
