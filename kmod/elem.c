@@ -555,3 +555,247 @@ int mipkex_elem_scan(const u8 *buf, size_t len, const struct mipkex_msg *msg,
 	}
 	return ret;
 }
+
+/*
+ * Builders. They write through the sticky-error builder of wire.c, so a
+ * message that does not fit is never written past its buffer; nested lengths
+ * are filled in by the *_end() functions.
+ */
+
+static u8 *mipkex_elem_vse_begin(struct mipkex_wbuf *w, bool nvse, u32 vendor,
+				 u16 vtype, size_t value_len)
+{
+	size_t start = w->len;
+
+	if (nvse)
+		mipkex_wire_put_nvse(w, vendor, vtype, NULL, 0);
+	else
+		mipkex_wire_put_cvse(w, vendor, vtype, NULL, 0);
+	if (w->err)
+		return NULL;
+	if (value_len > (nvse ? MIPKEX_NVSE_MAX_VALUE : MIPKEX_CVSE_MAX_VALUE)) {
+		w->err = MIPKEX_WIRE_E_TOO_LONG;
+		w->len = start;
+		return NULL;
+	}
+	if (value_len > w->cap - w->len) {
+		w->err = MIPKEX_WIRE_E_NO_SPACE;
+		w->len = start;
+		return NULL;
+	}
+	if (nvse)
+		w->buf[start + 1] = (u8)(8 + value_len);
+	else
+		put_unaligned_be16((u16)(6 + value_len), w->buf + start + 2);
+	w->len += value_len;
+	return w->buf + start + 10;
+}
+
+/**
+ * mipkex_elem_put_gp() - write a general-purpose element (vendor types 1-4)
+ * @w: the builder
+ * @nvse: in an NVSE (for the FA) instead of a CVSE
+ * @vendor: the vendor id
+ * @vtype: %MIPKEX_VT_NAI, %MIPKEX_VT_IP, %MIPKEX_VT_L2 or %MIPKEX_VT_SA
+ * @content: content type
+ * @flags: flags (%MIPKEX_ELEM_FLAG_E for an encrypted INFO)
+ * @spi: SPI (0 for a clear INFO)
+ * @info: INFO in clear
+ * @info_len: its length
+ * @tag_len: room to leave after INFO for the AEAD tag (0 for a clear INFO)
+ *
+ * Return: where INFO was written, for the caller to encrypt it in place and
+ * write the tag after it; NULL on error.
+ */
+u8 *mipkex_elem_put_gp(struct mipkex_wbuf *w, bool nvse, u32 vendor, u16 vtype,
+		       u8 content, u8 flags, u32 spi, const void *info,
+		       size_t info_len, size_t tag_len)
+{
+	u8 *v;
+
+	v = mipkex_elem_vse_begin(w, nvse, vendor, vtype,
+				  MIPKEX_ELEM_HDR_LEN + info_len + tag_len);
+	if (!v)
+		return NULL;
+	v[0] = content;
+	v[1] = flags;
+	put_unaligned_be32(spi, v + 2);
+	if (info_len)
+		memcpy(v + MIPKEX_ELEM_HDR_LEN, info, info_len);
+	memset(v + MIPKEX_ELEM_HDR_LEN + info_len, 0, tag_len);
+	return v + MIPKEX_ELEM_HDR_LEN;
+}
+
+/**
+ * mipkex_elem_sa_begin() - start an SA payload (vendor type 5)
+ * @w: the builder
+ * @vendor: the vendor id
+ * @subtype: 1 MN-HA, 2 MN-FA, 3 FA-HA
+ *
+ * Proposals follow; mipkex_elem_sa_end() closes it.
+ *
+ * Return: its start, for mipkex_elem_sa_end().
+ */
+size_t mipkex_elem_sa_begin(struct mipkex_wbuf *w, u32 vendor, u8 subtype)
+{
+	size_t start = w->len;
+	u8 *v = mipkex_elem_vse_begin(w, false, vendor, MIPKEX_VT_SA_PAYLOAD, 2);
+
+	if (v) {
+		v[0] = subtype;
+		v[1] = 0;
+	}
+	return start;
+}
+
+/**
+ * mipkex_elem_sa_end() - close an SA payload
+ * @w: the builder
+ * @start: what mipkex_elem_sa_begin() returned
+ */
+void mipkex_elem_sa_end(struct mipkex_wbuf *w, size_t start)
+{
+	size_t len;
+
+	if (w->err)
+		return;
+	len = w->len - start - 4;
+	if (len > 65535) {
+		w->err = MIPKEX_WIRE_E_TOO_LONG;
+		return;
+	}
+	put_unaligned_be16((u16)len, w->buf + start + 2);
+}
+
+/**
+ * mipkex_elem_proposal_begin() - start a proposal inside an SA payload
+ * @w: the builder
+ * @prop: the proposal (@prop->transforms is ignored)
+ *
+ * Its transforms follow; mipkex_elem_proposal_end() closes it.
+ *
+ * Return: its start, for mipkex_elem_proposal_end().
+ */
+size_t mipkex_elem_proposal_begin(struct mipkex_wbuf *w,
+				  const struct mipkex_proposal *prop)
+{
+	u8 hdr[MIPKEX_PROPOSAL_HDR_LEN];
+	size_t start = w->len;
+
+	put_unaligned_be16(MIPKEX_VT_PROPOSAL, hdr);
+	put_unaligned_be16(0, hdr + 2);
+	hdr[4] = prop->number;
+	hdr[5] = prop->protocol;
+	hdr[6] = prop->protocol_id;
+	hdr[7] = prop->n_transforms;
+	put_unaligned_be32(prop->lifetime, hdr + 8);
+	put_unaligned_be32(prop->spi, hdr + 12);
+	mipkex_wbuf_put(w, hdr, sizeof(hdr));
+	return start;
+}
+
+/* Fill in the 16-bit length at @start + 2 of a nested payload. */
+static void mipkex_elem_nested_end(struct mipkex_wbuf *w, size_t start)
+{
+	size_t len;
+
+	if (w->err)
+		return;
+	len = w->len - start;
+	if (len > 65535) {
+		w->err = MIPKEX_WIRE_E_TOO_LONG;
+		return;
+	}
+	put_unaligned_be16((u16)len, w->buf + start + 2);
+}
+
+/**
+ * mipkex_elem_proposal_end() - close a proposal
+ * @w: the builder
+ * @start: what mipkex_elem_proposal_begin() returned
+ */
+void mipkex_elem_proposal_end(struct mipkex_wbuf *w, size_t start)
+{
+	mipkex_elem_nested_end(w, start);
+}
+
+/**
+ * mipkex_elem_put_transform() - write a transform inside a proposal
+ * @w: the builder
+ * @xf: the transform, its attributes included
+ */
+void mipkex_elem_put_transform(struct mipkex_wbuf *w,
+			       const struct mipkex_transform *xf)
+{
+	u8 hdr[MIPKEX_TRANSFORM_HDR_LEN];
+	size_t start = w->len;
+
+	put_unaligned_be16(MIPKEX_VT_TRANSFORM, hdr);
+	put_unaligned_be16(0, hdr + 2);
+	hdr[4] = xf->number;
+	hdr[5] = xf->type;
+	put_unaligned_be16(xf->id, hdr + 6);
+	hdr[8] = xf->n_keys;
+	hdr[9] = 0;
+	mipkex_wbuf_put(w, hdr, sizeof(hdr));
+	mipkex_wbuf_put(w, xf->attrs, xf->attrs_len);
+	mipkex_elem_nested_end(w, start);
+}
+
+/**
+ * mipkex_elem_put_ke() - write a key-exchange payload (vendor types 8-10)
+ * @w: the builder
+ * @vendor: the vendor id
+ * @ke: the payload; @ke->vtype selects the layout
+ */
+void mipkex_elem_put_ke(struct mipkex_wbuf *w, u32 vendor,
+			const struct mipkex_ke *ke)
+{
+	size_t n;
+	u8 *v;
+
+	switch (ke->vtype) {
+	case MIPKEX_VT_KE_GROUP:
+		v = mipkex_elem_vse_begin(w, false, vendor, ke->vtype,
+					  4 + ke->pub_len);
+		if (!v)
+			return;
+		put_unaligned_be16(ke->group, v);
+		put_unaligned_be16(0, v + 2);
+		memcpy(v + 4, ke->pub, ke->pub_len);
+		return;
+	case MIPKEX_VT_KE_USER:
+		if (ke->prime_len > 65535 || ke->gen_len > 65535 ||
+		    ke->pub_len > 65535) {
+			if (!w->err)
+				w->err = MIPKEX_WIRE_E_TOO_LONG;
+			return;
+		}
+		n = 6 + ke->prime_len + ke->gen_len + ke->pub_len;
+		v = mipkex_elem_vse_begin(w, false, vendor, ke->vtype, n);
+		if (!v)
+			return;
+		put_unaligned_be16((u16)ke->prime_len, v);
+		memcpy(v + 2, ke->prime, ke->prime_len);
+		v += 2 + ke->prime_len;
+		put_unaligned_be16((u16)ke->gen_len, v);
+		memcpy(v + 2, ke->gen, ke->gen_len);
+		v += 2 + ke->gen_len;
+		put_unaligned_be16((u16)ke->pub_len, v);
+		memcpy(v + 2, ke->pub, ke->pub_len);
+		return;
+	case MIPKEX_VT_KE_KDC:
+		v = mipkex_elem_vse_begin(w, false, vendor, ke->vtype,
+					  6 + ke->key_len);
+		if (!v)
+			return;
+		v[0] = ke->mode;
+		v[1] = 0;
+		put_unaligned_be32(ke->spi, v + 2);
+		if (ke->key_len)
+			memcpy(v + 6, ke->key, ke->key_len);
+		return;
+	}
+	if (!w->err)
+		w->err = MIPKEX_WIRE_E_BAD_ARG;
+}

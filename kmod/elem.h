@@ -233,4 +233,17 @@ int mipkex_elem_ke(const struct mipkex_ext *ext, struct mipkex_ke *ke);
 int mipkex_elem_scan(const u8 *buf, size_t len, const struct mipkex_msg *msg,
 		     u32 vendor, struct mipkex_elems *el);
 
+u8 *mipkex_elem_put_gp(struct mipkex_wbuf *w, bool nvse, u32 vendor, u16 vtype,
+		       u8 content, u8 flags, u32 spi, const void *info,
+		       size_t info_len, size_t tag_len);
+size_t mipkex_elem_sa_begin(struct mipkex_wbuf *w, u32 vendor, u8 subtype);
+void mipkex_elem_sa_end(struct mipkex_wbuf *w, size_t start);
+size_t mipkex_elem_proposal_begin(struct mipkex_wbuf *w,
+				  const struct mipkex_proposal *prop);
+void mipkex_elem_proposal_end(struct mipkex_wbuf *w, size_t start);
+void mipkex_elem_put_transform(struct mipkex_wbuf *w,
+			       const struct mipkex_transform *xf);
+void mipkex_elem_put_ke(struct mipkex_wbuf *w, u32 vendor,
+			const struct mipkex_ke *ke);
+
 #endif /* _MIPKEX_ELEM_H */

@@ -26,6 +26,7 @@ static const char *const mipkex_wire_errors[__MIPKEX_WIRE_E_MAX] = {
 	[MIPKEX_WIRE_E_AFTER_LAST_AUTH] = "extension after the MN-FA or FA-HA authentication",
 	[MIPKEX_WIRE_E_NO_SPACE] = "buffer too small",
 	[MIPKEX_WIRE_E_TOO_LONG] = "value too long for its extension format",
+	[MIPKEX_WIRE_E_BAD_ARG] = "invalid argument to a builder",
 };
 
 static_assert(ARRAY_SIZE(mipkex_wire_errors) ==
@@ -302,6 +303,20 @@ static u8 *mipkex_wbuf_room(struct mipkex_wbuf *w, size_t n)
 	return p;
 }
 
+/**
+ * mipkex_wbuf_put() - append raw bytes
+ * @w: the builder
+ * @data: the bytes
+ * @len: their number
+ */
+void mipkex_wbuf_put(struct mipkex_wbuf *w, const void *data, size_t len)
+{
+	u8 *p = mipkex_wbuf_room(w, len);
+
+	if (p && len)
+		memcpy(p, data, len);
+}
+
 static bool mipkex_wbuf_check_len(struct mipkex_wbuf *w, size_t len,
 				  size_t max)
 {
@@ -345,7 +360,7 @@ void mipkex_wire_put_fixed(struct mipkex_wbuf *w, const struct mipkex_msg *m)
 		memcpy(p + 8, m->ha, 4);
 		put_unaligned_be64(m->id, p + 12);
 	} else if (!w->err) {
-		w->err = MIPKEX_WIRE_E_MSG_TYPE;
+		w->err = MIPKEX_WIRE_E_BAD_ARG;
 	}
 }
 

@@ -54,6 +54,7 @@
  *	authentication, which must be the last extension
  * @MIPKEX_WIRE_E_NO_SPACE: (building) the buffer is too small
  * @MIPKEX_WIRE_E_TOO_LONG: (building) a value too long for its format
+ * @MIPKEX_WIRE_E_BAD_ARG: (building) an argument no message can carry
  * @__MIPKEX_WIRE_E_MAX: one past the last error
  */
 enum mipkex_wire_err {
@@ -70,6 +71,7 @@ enum mipkex_wire_err {
 	MIPKEX_WIRE_E_AFTER_LAST_AUTH,
 	MIPKEX_WIRE_E_NO_SPACE,
 	MIPKEX_WIRE_E_TOO_LONG,
+	MIPKEX_WIRE_E_BAD_ARG,
 	__MIPKEX_WIRE_E_MAX
 };
 
@@ -177,6 +179,7 @@ int mipkex_ext_next(struct mipkex_ext_iter *it, struct mipkex_ext *ext);
 size_t mipkex_wire_auth_covered(const struct mipkex_ext *ext);
 
 void mipkex_wbuf_init(struct mipkex_wbuf *w, u8 *buf, size_t cap);
+void mipkex_wbuf_put(struct mipkex_wbuf *w, const void *data, size_t len);
 void mipkex_wire_put_fixed(struct mipkex_wbuf *w, const struct mipkex_msg *m);
 void mipkex_wire_put_ext(struct mipkex_wbuf *w, u8 type, const void *data,
 			 size_t len);
