@@ -113,6 +113,7 @@ leaf "static: Documentation/*.rst build without a warning" \
 
 # --- host suites -------------------------------------------------------------
 suite "host: tool command line" selftests/host/tool.sh
+suite "host: decode" selftests/host/decode.sh
 
 if [ "${CHECK_SKIP_VM:-0}" = 1 ]; then
 	report skip "vm: runner contract" "CHECK_SKIP_VM=1"

@@ -2,7 +2,8 @@
 /*
  * mipkex - configure the mipkex Mobile IPv4 key-exchange module.
  *
- * Acts on the network namespace it runs in (use "ip netns exec NS mipkex ...").
+ * Acts on the network namespace it runs in (use "ip netns exec NS mipkex ...");
+ * "decode" works offline, without the module (decode.c).
  * Exit status: 0 success, 1 error, 2 usage.
  */
 #include <errno.h>
@@ -18,6 +19,7 @@
 
 #include <linux/mipkex.h>
 
+#include "decode.h"
 #include "genl.h"
 
 #define EXIT_USAGE 2
@@ -51,12 +53,18 @@ static void usage(FILE *f)
 		"Usage: mipkex [OPTIONS] COMMAND\n"
 		"\n"
 		"Configure the mipkex Mobile IPv4 key-exchange module in the current\n"
-		"network namespace (run it under \"ip netns exec NS\" for another one).\n"
+		"network namespace (run it under \"ip netns exec NS\" for another one),\n"
+		"or decode registration messages offline.\n"
 		"\n"
 		"Commands:\n"
 		"  show                      the namespace's role and hooks\n"
 		"  set role {none|mn|fa|ha}  set the namespace's role (needs CAP_NET_ADMIN)\n"
 		"  stats                     the namespace's counters\n"
+		"  decode hex HEX...         decode one UDP payload given in hex\n"
+		"                            (whitespace and colons allowed)\n"
+		"  decode file PATH          decode a file of raw UDP payload (- for stdin)\n"
+		"  decode pcap PATH          decode every UDP port 434 datagram of a\n"
+		"                            capture (Ethernet, Linux cooked, raw IPv4)\n"
 		"  help                      this text\n"
 		"\n"
 		"Options:\n"
@@ -65,7 +73,8 @@ static void usage(FILE *f)
 		"  -h, --help     this text\n"
 		"  -V, --version  print the version\n"
 		"\n"
-		"Exit status: 0 success, 1 error, 2 usage error.\n");
+		"Exit status: 0 success, 1 error (decode: a malformed message), 2 usage\n"
+		"error.\n");
 }
 
 __attribute__((format(printf, 1, 2)))
@@ -81,16 +90,19 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-enum command { CMD_HELP, CMD_SET, CMD_SHOW, CMD_STATS };
+enum command { CMD_HELP, CMD_SET, CMD_SHOW, CMD_STATS, CMD_DECODE };
 
 static const char *const command_names[] = {
 	[CMD_HELP] = "help",
 	[CMD_SET] = "set",
 	[CMD_SHOW] = "show",
 	[CMD_STATS] = "stats",
+	[CMD_DECODE] = "decode",
 };
 
-static const enum command commands[] = { CMD_HELP, CMD_SET, CMD_SHOW, CMD_STATS };
+static const enum command commands[] = {
+	CMD_HELP, CMD_SET, CMD_SHOW, CMD_STATS, CMD_DECODE
+};
 
 static bool matches(const char *arg, const char *word);
 
@@ -268,6 +280,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct mk_decode_opts dopts;
 	const char *cmd;
 	int c, ret;
 
@@ -311,6 +324,10 @@ int main(int argc, char **argv)
 		return 0;
 	case CMD_SET:
 		return cmd_set(argc - 1, argv + 1);
+	case CMD_DECODE:
+		dopts.json = json;
+		dopts.pretty = pretty;
+		return mk_cmd_decode(argc - 1, argv + 1, &dopts);
 	case CMD_SHOW:
 	case CMD_STATS:
 		if (argc > 1)

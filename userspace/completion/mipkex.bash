@@ -17,7 +17,7 @@ _mipkex()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W '-j --json -p --pretty -h --help -V --version' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'show set stats help' -- "$cur"))
+			COMPREPLY=($(compgen -W 'show set stats decode help' -- "$cur"))
 		fi
 		return
 	fi
@@ -27,6 +27,14 @@ _mipkex()
 			COMPREPLY=($(compgen -W 'role' -- "$cur"))
 		elif [[ $prev == role ]]; then
 			COMPREPLY=($(compgen -W 'none mn fa ha' -- "$cur"))
+		fi
+		;;
+	decode)
+		# decode {hex HEX...|file PATH|pcap PATH}
+		if [[ $prev == decode ]]; then
+			COMPREPLY=($(compgen -W 'hex file pcap' -- "$cur"))
+		elif [[ ($prev == file || $prev == pcap) && ${words[cword - 2]} == decode ]]; then
+			_filedir
 		fi
 		;;
 	esac

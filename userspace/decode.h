@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mipkex tool: "mipkex decode", the offline decoder of registration messages.
+ */
+#ifndef MIPKEX_TOOL_DECODE_H
+#define MIPKEX_TOOL_DECODE_H
+
+#include <stdbool.h>
+
+/**
+ * struct mk_decode_opts - the global options that shape the decoder's output
+ * @json: print one JSON array for the whole input
+ * @pretty: indent the JSON
+ *
+ * Options of the decode command itself (those between "decode" and the
+ * input form) are parsed by mk_cmd_decode(); a future "--keys FILE", which
+ * will decrypt flag-E fields and key deliveries, belongs there and adds its
+ * key table to the decoder's context, not here.
+ */
+struct mk_decode_opts {
+	bool json;
+	bool pretty;
+};
+
+/**
+ * mk_cmd_decode() - run "mipkex decode"
+ * @argc: number of arguments after "decode"
+ * @argv: those arguments
+ * @opts: the global options
+ *
+ * Needs no kernel module and opens no netlink socket.
+ *
+ * Return: the exit status: 0 every message well formed, 1 a message was
+ * malformed or the input could not be read, 2 a usage error.
+ */
+int mk_cmd_decode(int argc, char **argv, const struct mk_decode_opts *opts);
+
+#endif
