@@ -36,7 +36,7 @@ static const char *const mipkex_elem_errors[] = {
 };
 
 static_assert(ARRAY_SIZE(mipkex_elem_errors) ==
-	      __MIPKEX_ELEM_E_MAX - MIPKEX_ELEM_OK);
+	      __MIPKEX_ELEM_E_MAX - MIPKEX_ELEM_OK, "one message per error");
 
 /**
  * mipkex_elem_strerror() - describe an error of the element parser or codec
@@ -46,13 +46,13 @@ static_assert(ARRAY_SIZE(mipkex_elem_errors) ==
  */
 const char *mipkex_elem_strerror(int err)
 {
-	if (err < 0)
-		err = -err;
-	if (err < MIPKEX_ELEM_OK)
-		return mipkex_wire_strerror(err);
-	if (err >= __MIPKEX_ELEM_E_MAX)
+	unsigned int e = err < 0 ? 0U - (unsigned int)err : (unsigned int)err;
+
+	if (e < MIPKEX_ELEM_OK)
+		return mipkex_wire_strerror((int)e);
+	if (e >= __MIPKEX_ELEM_E_MAX)
 		return "unknown error";
-	return mipkex_elem_errors[err - MIPKEX_ELEM_OK];
+	return mipkex_elem_errors[e - MIPKEX_ELEM_OK];
 }
 
 static bool mipkex_all_digits(const u8 *p, size_t len)

@@ -29,8 +29,8 @@ static const char *const mipkex_wire_errors[__MIPKEX_WIRE_E_MAX] = {
 	[MIPKEX_WIRE_E_BAD_ARG] = "invalid argument to a builder",
 };
 
-static_assert(ARRAY_SIZE(mipkex_wire_errors) ==
-	      __MIPKEX_WIRE_E_MAX);
+static_assert(ARRAY_SIZE(mipkex_wire_errors) == __MIPKEX_WIRE_E_MAX,
+	      "one message per error");
 
 /**
  * mipkex_wire_strerror() - describe an error of the codec
@@ -40,11 +40,11 @@ static_assert(ARRAY_SIZE(mipkex_wire_errors) ==
  */
 const char *mipkex_wire_strerror(int err)
 {
-	if (err < 0)
-		err = -err;
-	if (err >= __MIPKEX_WIRE_E_MAX)
+	unsigned int e = err < 0 ? 0U - (unsigned int)err : (unsigned int)err;
+
+	if (e >= __MIPKEX_WIRE_E_MAX)
 		return "unknown error";
-	return mipkex_wire_errors[err];
+	return mipkex_wire_errors[e];
 }
 
 static bool mipkex_ext_is_long(u8 type)
@@ -367,7 +367,7 @@ void mipkex_wire_put_fixed(struct mipkex_wbuf *w, const struct mipkex_msg *m)
 /**
  * mipkex_wire_put_ext() - write a short-format extension
  * @w: the builder
- * @type: its type (not a long-format type)
+ * @type: its type (not a long-format type: 36, 38, 47)
  * @data: its data
  * @len: the length of @data, at most 255
  */
@@ -376,6 +376,8 @@ void mipkex_wire_put_ext(struct mipkex_wbuf *w, u8 type, const void *data,
 {
 	u8 *p;
 
+	if (mipkex_ext_is_long(type) && !w->err)
+		w->err = MIPKEX_WIRE_E_BAD_ARG;
 	if (!mipkex_wbuf_check_len(w, len, MIPKEX_SHORT_EXT_MAX))
 		return;
 	p = mipkex_wbuf_room(w, 2 + len);
@@ -459,8 +461,8 @@ u8 *mipkex_wire_put_auth(struct mipkex_wbuf *w, u8 type, u32 spi,
 {
 	u8 *p;
 
-	if (!auth_len && !w->err)
-		w->err = MIPKEX_WIRE_E_AUTH_SHORT;
+	if ((!auth_len || !mipkex_ext_is_auth(type)) && !w->err)
+		w->err = MIPKEX_WIRE_E_BAD_ARG;
 	if (!mipkex_wbuf_check_len(w, MIPKEX_AUTH_SPI_LEN + auth_len,
 				   MIPKEX_SHORT_EXT_MAX))
 		return NULL;

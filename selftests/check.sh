@@ -114,6 +114,22 @@ leaf "static: Documentation/*.rst build without a warning" \
 # --- host suites -------------------------------------------------------------
 suite "host: tool command line" selftests/host/tool.sh
 suite "host: decode" selftests/host/decode.sh
+suite "host: wire codec (ASan, UBSan)" selftests/host/wire_test
+leaf "fuzz: corpus and regressions replay clean (ASan, UBSan)" \
+	selftests/fuzz/replay_wire selftests/fuzz/corpus selftests/fuzz/regressions
+
+# A short libFuzzer run from the corpus (copied: the tree is not written).
+fuzz_run() {
+	local work=build/fuzz/work
+	[ -x selftests/fuzz/fuzz_wire ] || { echo "fuzz_wire not built (clang?)"; return 1; }
+	rm -rf "$work" build/fuzz/artifacts
+	mkdir -p "$work" build/fuzz/artifacts
+	cp selftests/fuzz/corpus/* "$work"/
+	selftests/fuzz/fuzz_wire -max_total_time="${FUZZ_SECONDS:-45}" \
+		-max_len=2048 -artifact_prefix=build/fuzz/artifacts/ \
+		-print_final_stats=1 "$work" selftests/fuzz/regressions
+}
+leaf "fuzz: ${FUZZ_SECONDS:-45} s libFuzzer run finds nothing" fuzz_run
 
 if [ "${CHECK_SKIP_VM:-0}" = 1 ]; then
 	report skip "vm: runner contract" "CHECK_SKIP_VM=1"
