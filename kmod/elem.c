@@ -15,8 +15,8 @@ static const char *const mipkex_elem_errors[] = {
 	"element shorter than its header",
 	"undefined content type or sub-type",
 	"clear element with a non-zero SPI",
-	"clear INFO of the wrong length",
-	"encrypted INFO shorter than its tag",
+	"INFO of the wrong length",
+	"encrypted INFO with nothing before its tag",
 	"proposal header runs past the SA payload",
 	"payload in an SA payload is not a proposal",
 	"proposal length disagrees with its SA payload",
@@ -33,6 +33,10 @@ static const char *const mipkex_elem_errors[] = {
 	"element repeated",
 	"element on the wrong side of the MN-HA authentication",
 	"element that needs a CVSE found in an NVSE",
+	"transform field out of range",
+	"proposals of one number not adjacent",
+	"element names a reserved SPI",
+	"proposal or transform outside an SA payload",
 };
 
 static_assert(ARRAY_SIZE(mipkex_elem_errors) ==
@@ -65,12 +69,19 @@ static bool mipkex_all_digits(const u8 *p, size_t len)
 	return true;
 }
 
-/* The clear INFO of each general-purpose element (protocol.rst 5.1-5.4). */
+/*
+ * The INFO of each general-purpose element (protocol.rst 5.1-5.4). AEAD keeps
+ * the length, so an encrypted INFO is checked with its plaintext length; only
+ * a clear one can be checked further.
+ */
 static int mipkex_elem_check_info(const struct mipkex_gp *gp)
 {
+	bool sealed = gp->flags & MIPKEX_ELEM_FLAG_E;
 	const u8 *p = gp->info;
 	size_t n = gp->info_len;
 
+	if (sealed)
+		n -= MIPKEX_AEAD_TAG_LEN;
 	switch (gp->vtype) {
 	case MIPKEX_VT_NAI:
 		if (n < 1 || n > 253)
@@ -82,14 +93,17 @@ static int mipkex_elem_check_info(const struct mipkex_gp *gp)
 		break;
 	case MIPKEX_VT_L2:
 		if ((gp->content == 0 && n != 6) ||
-		    (gp->content == 1 && (n < 6 || n > 15 ||
-					  !mipkex_all_digits(p, n))) ||
-		    (gp->content == 2 && (n != 10 || !mipkex_all_digits(p, n))))
+		    (gp->content == 1 && (n < 6 || n > 15)) ||
+		    (gp->content == 2 && n != 10))
+			return -MIPKEX_ELEM_E_INFO_LENGTH;
+		if (!sealed && gp->content && !mipkex_all_digits(p, n))
 			return -MIPKEX_ELEM_E_INFO_LENGTH;
 		break;
 	case MIPKEX_VT_SA:
-		if (n < MIPKEX_SA_INFO_HDR_LEN || p[8] < 16 || p[8] > 64 ||
-		    n != MIPKEX_SA_INFO_HDR_LEN + (size_t)p[8])
+		if (n < MIPKEX_SA_INFO_HDR_LEN + 16 ||
+		    n > MIPKEX_SA_INFO_HDR_LEN + 64)
+			return -MIPKEX_ELEM_E_INFO_LENGTH;
+		if (!sealed && n != MIPKEX_SA_INFO_HDR_LEN + (size_t)p[8])
 			return -MIPKEX_ELEM_E_INFO_LENGTH;
 		break;
 	}
@@ -101,8 +115,8 @@ static int mipkex_elem_check_info(const struct mipkex_gp *gp)
  * @ext: its vendor extension
  * @gp: filled with the element
  *
- * Checks the content type, that a clear element has SPI 0 and an INFO of the
- * right length, and that an encrypted INFO can hold its tag.
+ * Checks the content type; that a clear element has SPI 0 and an encrypted
+ * one a non-reserved SPI and a tag; and the INFO's length.
  *
  * Return: 0 or a negative &enum mipkex_elem_err.
  */
@@ -132,10 +146,11 @@ int mipkex_elem_gp(const struct mipkex_ext *ext, struct mipkex_gp *gp)
 	if (gp->flags & MIPKEX_ELEM_FLAG_E) {
 		if (gp->info_len <= MIPKEX_AEAD_TAG_LEN)
 			return -MIPKEX_ELEM_E_SEALED_SHORT;
-		return 0;
-	}
-	if (gp->spi)
+		if (gp->spi < 256)
+			return -MIPKEX_ELEM_E_SPI_RESERVED;
+	} else if (gp->spi) {
 		return -MIPKEX_ELEM_E_CLEAR_SPI;
+	}
 	return mipkex_elem_check_info(gp);
 }
 
@@ -293,6 +308,8 @@ int mipkex_elem_check_proposal(const struct mipkex_proposal *prop)
 	mipkex_seq_init(&xs, prop->transforms, prop->transforms_len);
 	while ((ret = mipkex_elem_next_transform(&xs, &xf)) > 0) {
 		n++;
+		if (!xf.number || (xf.type != 1 && xf.type != 3))
+			return -MIPKEX_ELEM_E_XFORM_FIELD;
 		mipkex_seq_init(&as, xf.attrs, xf.attrs_len);
 		while ((ret = mipkex_elem_next_attr(&as, &type, &value,
 						    &len)) > 0)
@@ -323,6 +340,7 @@ int mipkex_elem_sa_payload(const struct mipkex_ext *ext, u8 *subtype,
 	struct mipkex_proposal prop;
 	struct mipkex_seq walk;
 	unsigned int n = 0;
+	u8 last = 0;
 	int ret;
 
 	if (ext->value_len < 2)
@@ -338,6 +356,10 @@ int mipkex_elem_sa_payload(const struct mipkex_ext *ext, u8 *subtype,
 		ret = mipkex_elem_check_proposal(&prop);
 		if (ret)
 			return ret;
+		/* Same number: AND, adjacent; a new number: the next OR. */
+		if (prop.number < last)
+			return -MIPKEX_ELEM_E_PROP_ORDER;
+		last = prop.number;
 	}
 	if (ret < 0)
 		return ret;
@@ -440,6 +462,10 @@ int mipkex_elem_ke(const struct mipkex_ext *ext, struct mipkex_ke *ke)
 		ke->spi = get_unaligned_be32(v + 2);
 		ke->key = v + 6;
 		ke->key_len = ext->value_len - 6;
+		if (ke->spi && ke->spi < 256)
+			return -MIPKEX_ELEM_E_SPI_RESERVED;
+		if (ke->key_len && ke->key_len <= MIPKEX_AEAD_TAG_LEN)
+			return -MIPKEX_ELEM_E_SEALED_SHORT;
 		return 0;
 	}
 	return -MIPKEX_ELEM_E_VTYPE;
@@ -472,8 +498,12 @@ static int mipkex_elem_scan_cvse(const struct mipkex_ext *ext,
 		ret = mipkex_elem_gp(ext, &gp);
 		if (ret)
 			return ret;
-		if (ext->vtype == MIPKEX_VT_SA)
+		if (ext->vtype == MIPKEX_VT_SA) {
+			/* The MN gets KEY3 and KEY1, never KEY2. */
+			if (gp.content == 1)
+				return -MIPKEX_ELEM_E_CONTENT;
 			return mipkex_elem_keep(&el->mn_sa[gp.content], ext);
+		}
 		if (ext->vtype == MIPKEX_VT_L2)
 			return mipkex_elem_keep(&el->l2, ext);
 		if (gp.content)	/* an FA's or HA's NAI or a router's IP */
@@ -492,8 +522,10 @@ static int mipkex_elem_scan_cvse(const struct mipkex_ext *ext,
 		if (ret)
 			return ret;
 		return mipkex_elem_keep(&el->ke, ext);
+	case MIPKEX_VT_PROPOSAL:
+	case MIPKEX_VT_TRANSFORM:
+		return -MIPKEX_ELEM_E_NESTED_TOP;
 	}
-	/* Proposals and transforms only exist inside an SA payload. */
 	return -MIPKEX_ELEM_E_VTYPE;
 }
 
@@ -507,6 +539,9 @@ static int mipkex_elem_scan_nvse(const struct mipkex_ext *ext,
 		ret = mipkex_elem_gp(ext, &gp);
 		if (ret)
 			return ret;
+		/* The FA gets KEY2 and KEY3, never KEY1. */
+		if (gp.content == 2)
+			return -MIPKEX_ELEM_E_CONTENT;
 		return mipkex_elem_keep(&el->fa_sa[gp.content], ext);
 	}
 	if (ext->vtype >= MIPKEX_VT_NAI && ext->vtype <= MIPKEX_VT_MAX)
@@ -541,8 +576,11 @@ int mipkex_elem_scan(const u8 *buf, size_t len, const struct mipkex_msg *msg,
 		if ((ext.type != MIPKEX_EXT_CVSE &&
 		     ext.type != MIPKEX_EXT_NVSE) || ext.vendor != vendor)
 			continue;
-		el->n_elems++;
 		critical = ext.type == MIPKEX_EXT_CVSE;
+		/* A skippable extension of a type we do not know: skip it. */
+		if (!critical && (!ext.vtype || ext.vtype > MIPKEX_VT_MAX))
+			continue;
+		el->n_elems++;
 		before_auth = ext.off < msg->mn_ha_off;
 		if (critical != before_auth)
 			return -MIPKEX_ELEM_E_PLACEMENT;

@@ -38,8 +38,9 @@
  * @MIPKEX_ELEM_E_SHORT: shorter than the element's fixed header
  * @MIPKEX_ELEM_E_CONTENT: a content type or sub-type the element does not have
  * @MIPKEX_ELEM_E_CLEAR_SPI: INFO in clear but a non-zero SPI
- * @MIPKEX_ELEM_E_INFO_LENGTH: a clear INFO of the wrong length for its type
- * @MIPKEX_ELEM_E_SEALED_SHORT: an encrypted INFO shorter than its tag
+ * @MIPKEX_ELEM_E_INFO_LENGTH: an INFO of the wrong length for its type (for
+ *	an encrypted one, its plaintext length)
+ * @MIPKEX_ELEM_E_SEALED_SHORT: an encrypted INFO with nothing before its tag
  * @MIPKEX_ELEM_E_PROP_SHORT: a proposal header runs past the SA payload
  * @MIPKEX_ELEM_E_PROP_TYPE: a nested payload that is not a proposal
  * @MIPKEX_ELEM_E_PROP_LENGTH: a proposal length below its header or past
@@ -63,6 +64,12 @@
  *	authentication extension (CVSE after it, NVSE before it)
  * @MIPKEX_ELEM_E_IN_NVSE: an element that may only travel in a CVSE found in
  *	an NVSE
+ * @MIPKEX_ELEM_E_XFORM_FIELD: a transform field out of range (number 0, a
+ *	transform type other than encryption or integrity)
+ * @MIPKEX_ELEM_E_PROP_ORDER: proposal numbers that decrease, so proposals of
+ *	one number are not adjacent
+ * @MIPKEX_ELEM_E_SPI_RESERVED: an element naming a reserved SPI (below 256)
+ * @MIPKEX_ELEM_E_NESTED_TOP: a proposal or transform outside an SA payload
  * @__MIPKEX_ELEM_E_MAX: one past the last error
  */
 enum mipkex_elem_err {
@@ -89,6 +96,10 @@ enum mipkex_elem_err {
 	MIPKEX_ELEM_E_DUPLICATE,
 	MIPKEX_ELEM_E_PLACEMENT,
 	MIPKEX_ELEM_E_IN_NVSE,
+	MIPKEX_ELEM_E_XFORM_FIELD,
+	MIPKEX_ELEM_E_PROP_ORDER,
+	MIPKEX_ELEM_E_SPI_RESERVED,
+	MIPKEX_ELEM_E_NESTED_TOP,
 	__MIPKEX_ELEM_E_MAX
 };
 

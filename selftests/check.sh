@@ -115,6 +115,7 @@ leaf "static: Documentation/*.rst build without a warning" \
 suite "host: tool command line" selftests/host/tool.sh
 suite "host: decode" selftests/host/decode.sh
 suite "host: wire codec (ASan, UBSan)" selftests/host/wire_test
+suite "host: codec vs protocol.rst, tshark, scapy, Lua dissector" selftests/host/crosscheck.sh
 leaf "fuzz: corpus and regressions replay clean (ASan, UBSan)" \
 	selftests/fuzz/replay_wire selftests/fuzz/corpus selftests/fuzz/regressions
 

@@ -4,9 +4,11 @@
 # "mipkex decode" on the host: the RFC 5944 worked example (request, NAI,
 # MN-HA authentication with HMAC-MD5) as hex, file and pcap, in text and
 # JSON; a truncated copy; captures in every supported link type, a fragment
-# and a datagram on another port; a reply with a CVSE; usage errors. If
-# tshark is installed, its dissection of the same capture must agree.
-# Needs /usr/bin/python3 (standard library only).
+# and a datagram on another port; a reply with a CVSE; messages carrying every
+# kind of mipkex element (Documentation/protocol.rst sections 4-7), built here
+# from the document and not from the C code, and malformed ones; keys in clear
+# never printed; usage errors. If tshark is installed, its dissection of the
+# same capture must agree. Needs /usr/bin/python3 (standard library only).
 
 set -u
 TOOL=${MIPKEX_TOOL:-$(dirname "$0")/../../userspace/mipkex}
@@ -75,7 +77,7 @@ RRP="03 00 02 58 0a 01 01 01 0a 00 00 01 e0 00 00 00 12 34 56 78
 26 00 00 09 00 00 7e d9 00 07 01 02 03
 20 14 00 00 01 00 00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff"
 
-echo "1..28"
+echo "1..49"
 
 # --- hex, text ---------------------------------------------------------------
 run decode hex "$RRQ"
@@ -153,13 +155,22 @@ run decode hex 01 02 07
 ok $? "short fixed part: exit 1 and the error"
 
 # --- a reply -----------------------------------------------------------------
-run decode hex "$RRP"
+# Its CVSE is of the documentation PEN, mipkex's default vendor, and its
+# vendor type 7 (a transform) may not stand alone in a CVSE: decoded for
+# another vendor, the CVSE is left raw.
+run decode --vendor 4242 hex "$RRP"
 [ "$rc" = 0 ] && grep -qx '  code: 0 (registration accepted)' "$TMP/out" &&
 	grep -qx '    vendor: 32473 (documentation PEN, RFC 5612)' "$TMP/out" &&
 	grep -qx '    vendor type: 7' "$TMP/out" &&
 	grep -qx '    value: 010203' "$TMP/out" &&
 	! grep -q 'care-of' "$TMP/out"
-ok $? "reply: code meaning and CVSE vendor, type and value"
+ok $? "reply: code meaning and CVSE vendor, type and value (another vendor)"
+run decode hex "$RRP"
+[ "$rc" = 1 ] && grep -qx '    vendor type: 7 (transform)' "$TMP/out" &&
+	grep -qx '  error at offset 20: reserved vendor type' "$TMP/out" &&
+	grep -qx '  bad element: CVSE vendor type 7 (transform)' "$TMP/out" &&
+	grep -qx '  result: malformed' "$TMP/out"
+ok $? "reply: a transform alone in a CVSE of the default vendor is malformed (exit 1)"
 
 # --- file ----------------------------------------------------------------------
 "$PY" -c 'import sys; open(sys.argv[1], "wb").write(bytes.fromhex(sys.argv[2]))' \
@@ -297,11 +308,331 @@ run decode pcap "$TMP/bad.pcap"
 [ "$rc" = 1 ] && [ -s "$TMP/err" ]
 ok $? "pcap: a file that is not a capture is an error (exit 1)"
 
+# --- mipkex elements -----------------------------------------------------------
+# Messages built from Documentation/protocol.rst alone (sections 3-7), one
+# hex file per message in $TMP/el/, and the keys in clear they carry.
+mkelems() {
+	"$PY" - "$1" <<'EOF'
+import struct, sys
+
+out = sys.argv[1]
+VENDOR = 32473                           # 3.3: the default, RFC 5612's PEN
+KEY1 = bytes(range(0x60, 0x80))          # 32 bytes, never to be printed
+KEY3 = bytes(range(0xe0, 0xf0))          # 16 bytes, never to be printed
+
+def ip(a):
+    return bytes(int(x) for x in a.split("."))
+
+def rrq():                               # 3.1, 24-byte fixed part
+    return struct.pack("!BBH4s4s4sQ", 1, 0x02, 1800, ip("10.1.1.1"),
+                       ip("10.0.0.1"), ip("10.0.0.2"), 0xe000000012345678)
+
+def rrp():                               # 3.1, 20-byte fixed part
+    return struct.pack("!BBH4s4sQ", 3, 0, 600, ip("10.1.1.1"),
+                       ip("10.0.0.1"), 0xe000000012345678)
+
+def cvse(vtype, value, vendor=VENDOR):   # 3.3, type 38, long format
+    return struct.pack("!BBHIH", 38, 0, 6 + len(value), vendor, vtype) + value
+
+def nvse(vtype, value, vendor=VENDOR):   # 3.3, type 134, short format
+    return struct.pack("!BBHIH", 134, 8 + len(value), 0, vendor, vtype) + value
+
+def auth(t, spi):                        # 3.2, 16-byte authenticator
+    return struct.pack("!BBI", t, 20, spi) + b"\xaa" * 16
+
+def gp(content, info):                   # 5, E = 0, SPI 0
+    return struct.pack("!BBI", content, 0, 0) + info
+
+def sealed(content, n, spi):             # 5, E = 1: n bytes and a 16-byte tag
+    return struct.pack("!BBI", content, 0x80, spi) + b"\x5c" * n + b"\x7a" * 16
+
+def sa_info(spi, lifetime, key):         # 5.4
+    return struct.pack("!IIBB", spi, lifetime, len(key), 0) + key
+
+def attr(t, value):                      # 6.3
+    return struct.pack("!HH", t, len(value)) + value
+
+def transform(num, ttype, tid, attrs=b""):                         # 6.3
+    return struct.pack("!HHBBHBB", 7, 10 + len(attrs), num, ttype, tid, 1,
+                       0) + attrs
+
+def proposal(num, proto, pid, lifetime, spi, xforms, count=None):  # 6.2
+    body = b"".join(xforms)
+    return struct.pack("!HHBBBBII", 6, 16 + len(body), num, proto, pid,
+                       len(xforms) if count is None else count, lifetime,
+                       spi) + body
+
+def sa_payload(sub, props):              # 6.1
+    return struct.pack("!BB", sub, 0) + b"".join(props)
+
+def ke_group(group, n):                  # 7.1
+    return struct.pack("!HH", group, 0) + b"\x11" * n
+
+def ke_user(p, g, pub):                  # 7.2
+    return (struct.pack("!H", len(p)) + p + struct.pack("!H", len(g)) + g +
+            struct.pack("!H", len(pub)) + pub)
+
+def ke_kdc(mode, spi, key=b""):          # 7.3
+    return struct.pack("!BBI", mode, 0, spi) + key
+
+GCM256 = transform(1, 1, 20, attr(14, struct.pack("!H", 256)))
+SHA256 = transform(2, 3, 12)
+MNHA = sa_payload(1, [proposal(1, 50, 2, 0, 0x1001, [GCM256, SHA256]),
+                      proposal(2, 51, 1, 7200, 0x1002, [transform(1, 3, 2)])])
+FAHA = sa_payload(3, [proposal(1, 50, 2, 0, 0x1003, [transform(1, 1, 28)])])
+msgs = {
+    # Offsets: NAI 24, CVSEs 38 69 121 141 161 183 241 299 (proposals 311
+    # and 353, transforms 327 343 369, attribute 337) 379 417 445, MN-HA
+    # 491, NVSEs 513 571 613, FA-HA 625.
+    "full": rrq() + bytes([131, 12]) + b"@example.org"
+        + cvse(1, gp(0, b"mn1@example.org"))
+        + cvse(1, sealed(1, 20, 0x100))
+        + cvse(2, gp(0, ip("10.1.1.1")))
+        + cvse(2, gp(1, ip("192.0.2.1")))
+        + cvse(3, gp(0, bytes.fromhex("02005e005301")))
+        + cvse(4, gp(2, sa_info(0x2000, 3600, KEY1)))
+        + cvse(4, sealed(0, 26, 0x100))
+        + cvse(5, MNHA)
+        + cvse(5, FAHA)
+        + cvse(1, gp(0, b"other vendor"), vendor=4242)
+        + cvse(8, ke_group(31, 32))
+        + auth(32, 0x100)
+        + nvse(4, sealed(1, 26, 0x101))
+        + nvse(4, gp(0, sa_info(0x3000, 600, KEY3)))
+        + nvse(200, b"\x01\x02")
+        + auth(34, 0x101),
+    "imsi": rrp() + cvse(3, gp(1, b"001010123456789"))
+        + cvse(8, ke_group(14, 256)) + auth(32, 0x100),
+    "min": rrq() + cvse(3, gp(2, b"2015550123"))
+        + cvse(9, ke_user(b"\xff" * 256, b"\x02", b"\x33" * 256))
+        + auth(32, 0x100),
+    "kdc": rrq() + cvse(10, ke_kdc(2, 0x100, b"\x44" * 40)) + auth(32, 0x100),
+    "kdcreq": rrq() + cvse(10, ke_kdc(1, 0)) + auth(32, 0x100),
+    "legacy": rrq() + cvse(8, ke_group(1, 96)) + auth(32, 0x100),
+    # Malformed: a proposal that announces 2 transforms and holds 1 (CVSE
+    # at 24, proposal at 36); an attribute cut short (at 68); an NVSE before
+    # the MN-HA authentication (at 20); the MN's NAI twice (the second at
+    # 53); a key for the FA in clear after the last authentication (at 64).
+    "count": rrq() + cvse(5, sa_payload(1, [proposal(1, 50, 2, 0, 0x1001,
+                                                      [GCM256], count=2)]))
+        + auth(32, 0x100),
+    "attr": rrq() + cvse(5, sa_payload(1, [proposal(1, 50, 2, 0, 0x1001, [
+        transform(1, 1, 20, attr(14, b"\x01\x00") + b"\x00\x0e")])]))
+        + auth(32, 0x100),
+    "placement": rrp() + nvse(4, sealed(1, 26, 0x101)) + auth(32, 0x100),
+    "dup": rrq() + cvse(1, gp(0, b"a@example.org"))
+        + cvse(1, gp(0, b"b@example.org")) + auth(32, 0x100),
+    "afterauth": rrp() + auth(32, 0x100) + auth(34, 0x101)
+        + nvse(4, gp(0, sa_info(0x3000, 600, KEY3))),
+}
+for name, m in msgs.items():
+    open("%s/%s.hex" % (out, name), "w").write(m.hex())
+with open(out + "/keys", "w") as f:
+    for k in (KEY1, KEY3, KEY1[:8], KEY3[:8]):
+        f.write(k.hex() + "\n")
+EOF
+}
+mkdir "$TMP/el"
+mkelems "$TMP/el"
+el() { cat "$TMP/el/$1.hex"; }
+# No output holds a key in clear, nor the first 8 bytes of one.
+nokey() { ! grep -qiFf "$TMP/el/keys" "$TMP/out"; }
+
+run decode hex "$(el full)"
+[ "$rc" = 0 ] && grep -qx '  result: well formed' "$TMP/out" &&
+	grep -qx '  extension at offset 38: type 38 CVSE, length 27' "$TMP/out" &&
+	grep -qx '    vendor type: 1 (nai)' "$TMP/out" &&
+	grep -qx '    content type: 0 (mn)' "$TMP/out" &&
+	grep -qx '    nai: "mn1@example.org"' "$TMP/out" &&
+	grep -qx '    content type: 1 (fa)' "$TMP/out" &&
+	grep -qx '    E: 1 (INFO encrypted)' "$TMP/out" &&
+	grep -qx '    spi: 0x00000100 (256)' "$TMP/out" &&
+	grep -qx '    info: encrypted, 20 bytes + 16-byte tag' "$TMP/out"
+ok $? "elements, text: NAI in clear and encrypted"
+grep -qx '    content type: 0 (mn-or-ha)' "$TMP/out" &&
+	grep -qx '    address: 10.1.1.1' "$TMP/out" &&
+	grep -qx '    content type: 1 (router)' "$TMP/out" &&
+	grep -qx '    address: 192.0.2.1' "$TMP/out" &&
+	grep -qx '    content type: 0 (ethernet)' "$TMP/out" &&
+	grep -qx '    ethernet: 02:00:5e:00:53:01' "$TMP/out" &&
+	grep -qx '    E: 0 (INFO in clear)' "$TMP/out" &&
+	grep -qx '    spi: 0x00000000 (0)' "$TMP/out"
+ok $? "elements, text: IP addresses and Ethernet address"
+grep -qx '    vendor type: 4 (sa)' "$TMP/out" &&
+	grep -qx '    content type: 2 (mn-ha)' "$TMP/out" &&
+	grep -qx '    sa spi: 0x00002000 (8192)' "$TMP/out" &&
+	grep -qx '    lifetime: 3600 s' "$TMP/out" &&
+	grep -qx '    key length: 32' "$TMP/out" &&
+	grep -qx '    key: 32 bytes, not shown' "$TMP/out" &&
+	grep -qx '    value: 0200000000000000200000000e102000 (32 bytes not shown: a key in clear)' "$TMP/out" &&
+	grep -qx '    content type: 1 (fa-ha)' "$TMP/out" &&
+	grep -qx '    info: encrypted, 26 bytes + 16-byte tag' "$TMP/out" &&
+	grep -qx '    key: 16 bytes, not shown' "$TMP/out" && nokey
+ok $? "elements, text: SA elements, in clear without the key, and encrypted"
+grep -qx '    vendor type: 5 (sa-payload)' "$TMP/out" &&
+	grep -qx '    sub-type: 1 (mn-ha)' "$TMP/out" &&
+	grep -qx '    proposal at offset 311: number 1' "$TMP/out" &&
+	grep -qx '      protocol: 50 (ESP)' "$TMP/out" &&
+	grep -qx '      protocol id: 2 (encryption and authentication)' "$TMP/out" &&
+	grep -qx '      transform count: 2' "$TMP/out" &&
+	grep -qx '      lifetime: 0 (the registration lifetime)' "$TMP/out" &&
+	grep -qx '      spi: 0x00001001 (4097)' "$TMP/out" &&
+	grep -qx '      transform at offset 327: number 1' "$TMP/out" &&
+	grep -qx '        type: 1 (ENCR)' "$TMP/out" &&
+	grep -qx '        id: 20 (ENCR_AES_GCM_16)' "$TMP/out" &&
+	grep -qx '        keys: 1' "$TMP/out" &&
+	grep -qx '        attribute 14 (key length): 256 bits' "$TMP/out" &&
+	grep -qx '        id: 12 (AUTH_HMAC_SHA2_256_128)' "$TMP/out" &&
+	grep -qx '    proposal at offset 353: number 2' "$TMP/out" &&
+	grep -qx '      protocol: 51 (AH)' "$TMP/out" &&
+	grep -qx '      protocol id: 1 (authentication only)' "$TMP/out" &&
+	grep -qx '      lifetime: 7200 s' "$TMP/out" &&
+	grep -qx '        type: 3 (INTEG)' "$TMP/out" &&
+	grep -qx '        id: 2 (AUTH_HMAC_SHA1_96)' "$TMP/out" &&
+	grep -qx '    sub-type: 3 (fa-ha)' "$TMP/out" &&
+	grep -qx '        id: 28 (ENCR_CHACHA20_POLY1305)' "$TMP/out"
+ok $? "elements, text: SA payloads, proposals, transforms and attributes"
+grep -qx '    vendor type: 8 (ke-group)' "$TMP/out" &&
+	grep -qx '    group: 31 (Curve25519)' "$TMP/out" &&
+	grep -qx '    public value: 32 bytes' "$TMP/out" &&
+	grep -qx "    public value hex: $(printf '11%.0s' {1..32})" "$TMP/out" &&
+	grep -qx '    vendor type: 200 (reserved)' "$TMP/out" &&
+	grep -qx '    (a reserved vendor type in an NVSE: skipped)' "$TMP/out" &&
+	grep -A1 -x '    vendor: 4242' "$TMP/out" | grep -qx '    vendor type: 1' &&
+	! grep -q 'element error' "$TMP/out"
+ok $? "elements, text: key exchange; a reserved type and another vendor left alone"
+
+run -j decode hex "$(el full)"
+[ "$rc" = 0 ] && json_check 'd[0]["valid"] is True' 'd[0]["error"] is None' \
+	'[(e["offset"], e["extension"], e["vendor_type"], e["vendor_type_name"]) for e in d[0]["elements"]] == [(38, "cvse", 1, "nai"), (69, "cvse", 1, "nai"), (121, "cvse", 2, "ip"), (141, "cvse", 2, "ip"), (161, "cvse", 3, "l2"), (183, "cvse", 4, "sa"), (241, "cvse", 4, "sa"), (299, "cvse", 5, "sa-payload"), (379, "cvse", 5, "sa-payload"), (445, "cvse", 8, "ke-group"), (513, "nvse", 4, "sa"), (571, "nvse", 4, "sa"), (613, "nvse", 200, "reserved")]' \
+	'all(e["error"] is None for e in d[0]["elements"])'
+ok $? "elements, JSON: one per vendor extension of the vendor, in order"
+json_check 'd[0]["elements"][0]["content_type"] == 0 and d[0]["elements"][0]["content_name"] == "mn"' \
+	'd[0]["elements"][0]["encrypted"] is False and d[0]["elements"][0]["spi"] == 0' \
+	'd[0]["elements"][0]["nai"] == "mn1@example.org"' \
+	'[d[0]["elements"][1][k] for k in ("content_name", "encrypted", "flags", "spi", "info_len", "ciphertext_len", "tag_len")] == ["fa", True, 128, 256, 36, 20, 16]' \
+	'"nai" not in d[0]["elements"][1]' \
+	'[(e["content_name"], e["address"]) for e in d[0]["elements"][2:4]] == [("mn-or-ha", "10.1.1.1"), ("router", "192.0.2.1")]' \
+	'(d[0]["elements"][4]["content_name"], d[0]["elements"][4]["ethernet"]) == ("ethernet", "02:00:5e:00:53:01")' \
+	'[d[0]["elements"][5][k] for k in ("content_name", "encrypted", "sa_spi", "lifetime", "key_len")] == ["mn-ha", False, 0x2000, 3600, 32]' \
+	'not [k for k in d[0]["elements"][5] if k.startswith("key") and k != "key_len"]' \
+	'[d[0]["elements"][6][k] for k in ("content_name", "encrypted", "spi", "ciphertext_len")] == ["mn-fa", True, 256, 26]' \
+	'[d[0]["elements"][10][k] for k in ("content_name", "encrypted", "spi", "ciphertext_len")] == ["fa-ha", True, 0x101, 26]' \
+	'[d[0]["elements"][11][k] for k in ("content_name", "encrypted", "sa_spi", "lifetime", "key_len")] == ["mn-fa", False, 0x3000, 600, 16]'
+ok $? "elements, JSON: NAI, IP, layer-2 and SA elements"
+json_check 'd[0]["elements"][7]["subtype"] == 1 and d[0]["elements"][7]["subtype_name"] == "mn-ha"' \
+	'[(p["offset"], p["number"], p["protocol"], p["protocol_name"], p["protocol_id"], p["protocol_id_name"], p["transform_count"], p["lifetime"], p["spi"]) for p in d[0]["elements"][7]["proposals"]] == [(311, 1, 50, "ESP", 2, "encryption and authentication", 2, 0, 0x1001), (353, 2, 51, "AH", 1, "authentication only", 1, 7200, 0x1002)]' \
+	'[(t["offset"], t["number"], t["type"], t["type_name"], t["id"], t["id_name"], t["keys"]) for p in d[0]["elements"][7]["proposals"] for t in p["transforms"]] == [(327, 1, 1, "ENCR", 20, "ENCR_AES_GCM_16", 1), (343, 2, 3, "INTEG", 12, "AUTH_HMAC_SHA2_256_128", 1), (369, 1, 3, "INTEG", 2, "AUTH_HMAC_SHA1_96", 1)]' \
+	'd[0]["elements"][7]["proposals"][0]["transforms"][0]["attributes"] == [{"offset": 337, "type": 14, "name": "key length", "length": 2, "value": "0100", "key_length_bits": 256}]' \
+	'd[0]["elements"][7]["proposals"][0]["transforms"][1]["attributes"] == []' \
+	'd[0]["elements"][8]["subtype_name"] == "fa-ha"' \
+	'd[0]["elements"][8]["proposals"][0]["transforms"][0]["id_name"] == "ENCR_CHACHA20_POLY1305"'
+ok $? "elements, JSON: SA payloads, proposals, transforms and attributes"
+json_check '[d[0]["elements"][9][k] for k in ("group", "group_name", "legacy", "public_len", "public")] == [31, "Curve25519", False, 32, "11" * 32]' \
+	'[(e["offset"], e["redacted"], e["value"]) for e in d[0]["extensions"] if "redacted" in e] == [(183, 32, "0200000000000000200000000e102000"), (571, 16, "00000000000000003000000002581000")]' \
+	'all(e["data"].endswith(e["value"]) for e in d[0]["extensions"] if "redacted" in e)' &&
+	nokey
+ok $? "elements, JSON: key exchange; keys in clear left out of data and value"
+
+run -j decode --vendor=0x1092 hex "$(el full)"
+[ "$rc" = 0 ] && json_check 'len(d[0]["elements"]) == 1' \
+	'd[0]["elements"][0]["offset"] == 417' \
+	'd[0]["elements"][0]["nai"] == "other vendor"' \
+	'not [e for e in d[0]["extensions"] if "redacted" in e]'
+ok $? "--vendor: another vendor's extensions are the elements"
+
+mkpcap "$TMP/el.pcap" 1 "udp:434:434:$(el imsi)" "udp:434:434:$(el min)" \
+	"udp:434:434:$(el kdc)" "udp:434:434:$(el kdcreq)" \
+	"udp:434:434:$(el legacy)"
+run decode pcap "$TMP/el.pcap"
+[ "$rc" = 0 ] && [ "$(grep -c '^  result: well formed$' "$TMP/out")" = 5 ] &&
+	grep -qx '    content type: 1 (imsi)' "$TMP/out" &&
+	grep -qx '    imsi: 001010123456789' "$TMP/out" &&
+	grep -qx '    group: 14 (MODP-2048)' "$TMP/out" &&
+	grep -qx '    public value: 256 bytes' "$TMP/out" &&
+	grep -qx '    content type: 2 (min)' "$TMP/out" &&
+	grep -qx '    min: 2015550123' "$TMP/out" &&
+	grep -qx '    vendor type: 9 (ke-user)' "$TMP/out" &&
+	grep -qx '    prime: 256 bytes' "$TMP/out" &&
+	grep -qx '    generator: 1 byte' "$TMP/out" &&
+	grep -qx '    vendor type: 10 (ke-kdc)' "$TMP/out" &&
+	grep -qx '    mode: 2 (semi-stateful)' "$TMP/out" &&
+	grep -qx '    wrapped key: 40 bytes' "$TMP/out" &&
+	grep -qx '    mode: 1 (stateful)' "$TMP/out" &&
+	grep -qx '    wrapped key: none' "$TMP/out" &&
+	grep -qx '    group: 1 (MODP-768, legacy)' "$TMP/out" &&
+	grep -qx '    public value: 96 bytes' "$TMP/out"
+ok $? "elements, text: IMSI, MIN, MODP groups, user-defined group, KDC"
+run -j decode pcap "$TMP/el.pcap"
+[ "$rc" = 0 ] && json_check 'len(d) == 5' 'all(m["valid"] for m in d)' \
+	'(d[0]["elements"][0]["content_name"], d[0]["elements"][0]["imsi"]) == ("imsi", "001010123456789")' \
+	'[d[0]["elements"][1][k] for k in ("group", "group_name", "legacy", "public_len")] == [14, "MODP-2048", False, 256]' \
+	'(d[1]["elements"][0]["content_name"], d[1]["elements"][0]["min"]) == ("min", "2015550123")' \
+	'[d[1]["elements"][1][k] for k in ("vendor_type_name", "prime_len", "generator_len", "public_len")] == ["ke-user", 256, 1, 256]' \
+	'[d[2]["elements"][0][k] for k in ("mode", "mode_name", "spi", "wrapped_key_len")] == [2, "semi-stateful", 256, 40]' \
+	'[d[3]["elements"][0][k] for k in ("mode", "mode_name", "spi", "wrapped_key_len")] == [1, "stateful", 0, 0]' \
+	'[d[4]["elements"][0][k] for k in ("group", "group_name", "legacy", "public_len")] == [1, "MODP-768", True, 96]'
+ok $? "elements, JSON: IMSI, MIN, MODP groups, user-defined group, KDC"
+
+# --- malformed elements ----------------------------------------------------------
+run decode hex "$(el count)"
+[ "$rc" = 1 ] &&
+	grep -qx "  error at offset 24: transforms disagree with the proposal's count" "$TMP/out" &&
+	grep -qx '  bad element: CVSE vendor type 5 (sa-payload)' "$TMP/out" &&
+	grep -qx "    element error at offset 36: transforms disagree with the proposal's count" "$TMP/out" &&
+	grep -qx '        id: 20 (ENCR_AES_GCM_16)' "$TMP/out" &&
+	grep -qx '  result: malformed' "$TMP/out"
+ok $? "transform count mismatch: exit 1, the codec's error, the element and the proposal"
+run -j decode hex "$(el count)"
+[ "$rc" = 1 ] && json_check 'd[0]["valid"] is False' \
+	"d[0][\"error\"] == {\"layer\": \"element\", \"message\": \"transforms disagree with the proposal's count\", \"offset\": 24, \"ext_type\": 38, \"ext_length\": 40, \"vendor_type\": 5, \"vendor_type_name\": \"sa-payload\"}" \
+	'd[0]["elements"][0]["error"]["offset"] == 36' \
+	'd[0]["elements"][0]["proposals"][0]["transform_count"] == 2' \
+	'len(d[0]["elements"][0]["proposals"][0]["transforms"]) == 1'
+ok $? "transform count mismatch: JSON error and element"
+run decode hex "$(el placement)"
+[ "$rc" = 1 ] &&
+	grep -qx '  error at offset 20: element on the wrong side of the MN-HA authentication' "$TMP/out" &&
+	grep -qx '  bad element: NVSE vendor type 4 (sa)' "$TMP/out" &&
+	grep -qx '  result: malformed' "$TMP/out"
+ok $? "NVSE SA element before the MN-HA authentication: exit 1 and the codec's error"
+run -j decode hex "$(el placement)"
+[ "$rc" = 1 ] && json_check 'd[0]["valid"] is False' \
+	'd[0]["error"]["layer"] == "element"' \
+	'd[0]["error"]["message"] == "element on the wrong side of the MN-HA authentication"' \
+	'd[0]["error"]["offset"] == 20 and d[0]["error"]["ext_type"] == 134' \
+	'd[0]["elements"][0]["error"] == {"message": "element on the wrong side of the MN-HA authentication", "offset": 20}'
+ok $? "NVSE SA element before the MN-HA authentication: JSON"
+run -j decode hex "$(el attr)"
+[ "$rc" = 1 ] && json_check \
+	'd[0]["error"]["message"] == "transform attribute runs past its transform"' \
+	'd[0]["error"]["offset"] == 24' \
+	'd[0]["elements"][0]["error"]["offset"] == 68'
+ok $? "attribute past its transform: exit 1, the attribute's offset"
+run decode hex "$(el dup)"
+[ "$rc" = 1 ] && grep -qx '  error at offset 53: element repeated' "$TMP/out" &&
+	grep -qx '    element error at offset 53: element repeated' "$TMP/out" &&
+	[ "$(grep -c 'element error' "$TMP/out")" = 1 ]
+ok $? "the MN's NAI twice: exit 1, the second one blamed"
+run decode hex "$(el afterauth)"
+[ "$rc" = 1 ] &&
+	grep -qx '  error at offset 64: extension after the MN-FA or FA-HA authentication' "$TMP/out" &&
+	grep -qx '  undecoded: 8628000000007ed9000400000000000000003000000002581000 (16 bytes not shown: a key in clear)' "$TMP/out" &&
+	grep -qx '    key: 16 bytes, not shown' "$TMP/out" && nokey
+ok $? "framing error after a key in clear: the undecoded bytes stop before it"
+run -j decode hex "$(el afterauth)"
+[ "$rc" = 1 ] && json_check 'd[0]["error"]["layer"] == "framing"' \
+	'd[0]["error"]["undecoded"] == "8628000000007ed9000400000000000000003000000002581000"' \
+	'd[0]["error"]["redacted"] == 16' && nokey
+ok $? "framing error after a key in clear: JSON"
+
 # --- usage ---------------------------------------------------------------------
 usage_ok=0
 for args in "decode" "decode hex" "decode hex 0g" "decode hex 012" \
 	"decode hex :" "decode frobnicate x" "decode file a b" "decode pcap" \
-	"decode --frobnicate hex 01"; do
+	"decode --frobnicate hex 01" "decode --vendor" "decode --vendor x hex 01" \
+	"decode --vendor 16777216 hex 01" "decode --vendor= hex 01" \
+	"decode --vendor -1 hex 01" "decode --vendor 12ab hex 01"; do
 	# shellcheck disable=SC2086 # word splitting intended
 	run $args
 	if [ "$rc" != 2 ] || [ -s "$TMP/out" ] || ! grep -q '^mipkex: decode: ' "$TMP/err"; then
