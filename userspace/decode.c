@@ -5,10 +5,15 @@
  *
  * The pipeline: an input form yields UDP payloads (with their frame and
  * addresses for a capture); dec_msg_decode() turns each into a model with the
- * module's own wire codec (kmod/wire.c, compiled into the tool), so that the
- * tool and the module never disagree about what is well formed; a printer
- * writes the model as text or JSON. Decryption (a later --keys FILE) will be
- * a stage between the model and the printers.
+ * module's own codecs (kmod/wire.c for the RFC 5944 framing, kmod/elem.c for
+ * the mipkex elements in the vendor extensions of the configured vendor, both
+ * compiled into the tool), so that the tool and the module never disagree
+ * about what is well formed; a printer writes the model as text or JSON.
+ * Decryption (a later --keys FILE) will be a stage between the model and the
+ * printers.
+ *
+ * A key in clear (INFO of a security association element with E = 0) is
+ * never printed, not even as part of a hex dump: see dec_redact().
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -20,7 +25,7 @@
 #include <netinet/in.h>
 #include <pcap/pcap.h>
 
-#include "wire.h"
+#include "elem.h"
 #include "decode.h"
 
 #define EXIT_USAGE		2
@@ -32,7 +37,7 @@
  * JSON writer: commas, indentation and escaping in one place.
  */
 
-#define JW_MAX_DEPTH 8
+#define JW_MAX_DEPTH 16	/* message > elements > ... > attribute is 10 */
 
 struct jw {
 	FILE *f;
@@ -312,6 +317,134 @@ static bool ext_is_auth(u8 type)
 	       type == MIPKEX_EXT_FA_HA_AUTH || type == MIPKEX_EXT_GEN_AUTH;
 }
 
+/* Names of the mipkex elements (Documentation/protocol.rst sections 4-7). */
+
+static const char *const vtype_names[] = {
+	[MIPKEX_VT_NAI] = "nai",
+	[MIPKEX_VT_IP] = "ip",
+	[MIPKEX_VT_L2] = "l2",
+	[MIPKEX_VT_SA] = "sa",
+	[MIPKEX_VT_SA_PAYLOAD] = "sa-payload",
+	[MIPKEX_VT_PROPOSAL] = "proposal",
+	[MIPKEX_VT_TRANSFORM] = "transform",
+	[MIPKEX_VT_KE_GROUP] = "ke-group",
+	[MIPKEX_VT_KE_USER] = "ke-user",
+	[MIPKEX_VT_KE_KDC] = "ke-kdc",
+};
+
+static const char *vtype_name(u16 vtype)
+{
+	if (vtype < ARRAY_SIZE(vtype_names) && vtype_names[vtype])
+		return vtype_names[vtype];
+	return "reserved";
+}
+
+/* Content types of the general-purpose elements, by vendor type (5.1-5.4). */
+static const char *const content_names[][3] = {
+	[MIPKEX_VT_NAI] = { "mn", "fa", "ha" },
+	[MIPKEX_VT_IP] = { "mn-or-ha", "router" },
+	[MIPKEX_VT_L2] = { "ethernet", "imsi", "min" },
+	[MIPKEX_VT_SA] = { "mn-fa", "fa-ha", "mn-ha" },
+};
+
+/* Return: the content type's name, NULL if the element does not have it. */
+static const char *content_name(u16 vtype, u8 content)
+{
+	if (vtype < MIPKEX_VT_NAI || vtype > MIPKEX_VT_SA || content >= 3)
+		return NULL;
+	return content_names[vtype][content];
+}
+
+static const char *const sa_subtype_names[] = {
+	[1] = "mn-ha", [2] = "mn-fa", [3] = "fa-ha",
+};
+
+static const char *sa_subtype_name(u8 sub)
+{
+	return sub >= 1 && sub <= 3 ? sa_subtype_names[sub] : NULL;
+}
+
+static const char *protocol_name(u8 protocol)
+{
+	return protocol == 50 ? "ESP" : protocol == 51 ? "AH" : NULL;
+}
+
+static const char *protocol_id_name(u8 id)
+{
+	return id == 1 ? "authentication only" :
+	       id == 2 ? "encryption and authentication" : NULL;
+}
+
+#define IKEV2_TRANSFORM_ENCR	1
+#define IKEV2_TRANSFORM_INTEG	3
+#define IKEV2_ATTR_KEY_LENGTH	14
+
+static const char *xform_type_name(u8 type)
+{
+	return type == IKEV2_TRANSFORM_ENCR ? "ENCR" :
+	       type == IKEV2_TRANSFORM_INTEG ? "INTEG" : NULL;
+}
+
+/* The transform ids protocol.rst 6.3 uses (IANA IKEv2 registries). */
+static const struct {
+	u8 type;
+	u16 id;
+	const char *name;
+} xform_ids[] = {
+	{ IKEV2_TRANSFORM_ENCR, 20, "ENCR_AES_GCM_16" },
+	{ IKEV2_TRANSFORM_ENCR, 28, "ENCR_CHACHA20_POLY1305" },
+	{ IKEV2_TRANSFORM_INTEG, 12, "AUTH_HMAC_SHA2_256_128" },
+	{ IKEV2_TRANSFORM_INTEG, 2, "AUTH_HMAC_SHA1_96" },
+};
+
+static const char *xform_id_name(u8 type, u16 id)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(xform_ids); i++)
+		if (xform_ids[i].type == type && xform_ids[i].id == id)
+			return xform_ids[i].name;
+	return NULL;
+}
+
+static const char *attr_name(u16 type)
+{
+	return type == IKEV2_ATTR_KEY_LENGTH ? "key length" : NULL;
+}
+
+/* The DH groups of protocol.rst 7.1. */
+static const struct {
+	u16 group;
+	const char *name;
+	bool legacy;
+} dh_groups[] = {
+	{ 31, "Curve25519", false },
+	{ 14, "MODP-2048", false },
+	{ 15, "MODP-3072", false },
+	{ 1, "MODP-768", true },
+	{ 2, "MODP-1024", true },
+};
+
+/* Return: the group's name, NULL if protocol.rst does not define it. */
+static const char *dh_group_name(u16 group, bool *legacy)
+{
+	size_t i;
+
+	*legacy = false;
+	for (i = 0; i < ARRAY_SIZE(dh_groups); i++) {
+		if (dh_groups[i].group == group) {
+			*legacy = dh_groups[i].legacy;
+			return dh_groups[i].name;
+		}
+	}
+	return NULL;
+}
+
+static const char *kdc_mode_name(u8 mode)
+{
+	return mode == 1 ? "stateful" : mode == 2 ? "semi-stateful" : NULL;
+}
+
 /*
  * A byte string (an NAI, a message string) as printable text: printable
  * ASCII as itself, a backslash as \\, everything else as \xNN; with @quote
@@ -383,6 +516,10 @@ struct dgram_meta {
  * @authenticator: its authenticator
  * @auth_len: the authenticator's length
  * @covered: the authenticator covers bytes 0..@covered-1 of the message
+ * @elem: its index in &dec_msg.el if it is a CVSE or NVSE of the configured
+ *	vendor, else -1
+ * @redacted: how many bytes at the end of it are a key in clear, which are
+ *	never printed (dec_redact())
  */
 struct dec_ext {
 	struct mipkex_ext e;
@@ -391,6 +528,22 @@ struct dec_ext {
 	const u8 *authenticator;
 	size_t auth_len;
 	size_t covered;
+	int elem;
+	size_t redacted;
+};
+
+/**
+ * struct dec_elem - one mipkex element: a CVSE or NVSE of the configured
+ *	vendor (protocol.rst section 3.3)
+ * @x: its extension
+ * @err: 0, or what is wrong with it (a negative &enum mipkex_elem_err)
+ * @err_off: where in the message: its extension, or the proposal, transform
+ *	or attribute of an SA payload that is wrong
+ */
+struct dec_elem {
+	const struct dec_ext *x;
+	int err;
+	size_t err_off;
 };
 
 /**
@@ -404,6 +557,14 @@ struct dec_ext {
  * @m: the fixed part
  * @ext: the extensions, in order, as far as they could be walked
  * @n_ext: how many
+ * @vendor: the vendor id whose CVSEs and NVSEs carry mipkex elements
+ * @el: the mipkex elements among @ext, in order
+ * @n_el: how many
+ * @elem_err: when the framing is well formed (@err is 0), what
+ *	mipkex_elem_scan() said about the elements (0 or a negative
+ *	&enum mipkex_elem_err)
+ * @elem_culprit: when @elem_err is set, the index in @ext of the element it
+ *	is about
  */
 struct dec_msg {
 	const u8 *buf;
@@ -414,6 +575,11 @@ struct dec_msg {
 	struct mipkex_msg m;
 	struct dec_ext *ext;
 	unsigned int n_ext;
+	u32 vendor;
+	struct dec_elem *el;
+	unsigned int n_el;
+	int elem_err;
+	unsigned int elem_culprit;
 };
 
 static void dec_ext_fill(struct dec_ext *x)
@@ -463,8 +629,222 @@ static size_t dec_find_culprit(const struct dec_msg *d)
 	return lo < d->n_ext ? d->ext[lo].e.off : d->len;
 }
 
+/* Offset in the message of a byte inside it. */
+static size_t dec_off(const struct dec_msg *d, const u8 *p)
+{
+	return (size_t)(p - d->buf);
+}
+
+/*
+ * A security association element (vendor type 4) with E = 0 carries a key in
+ * clear at the end of its INFO, hence at the end of its extension. The
+ * decoder never prints it: neither decoded nor in a hex dump (the
+ * extension's data and value, the undecoded bytes of a malformed message).
+ * Whatever follows the element header and the SA-INFO header is withheld,
+ * whether or not the element is otherwise well formed.
+ */
+static void dec_redact(struct dec_ext *x)
+{
+	const struct mipkex_ext *e = &x->e;
+	size_t keep = MIPKEX_ELEM_HDR_LEN + MIPKEX_SA_INFO_HDR_LEN;
+
+	if (e->vtype == MIPKEX_VT_SA && e->value_len > keep &&
+	    !(e->value[1] & MIPKEX_ELEM_FLAG_E))
+		x->redacted = e->value_len - keep;
+}
+
+/*
+ * How many of the bytes from @off to the end of the message may be printed:
+ * they stop at the first key in clear, in a walked extension or in the one
+ * the walk stopped at, whose header is read here as far as it was captured.
+ */
+static size_t dec_printable(const struct dec_msg *d, size_t off)
+{
+	size_t keep = MIPKEX_ELEM_HDR_LEN + MIPKEX_SA_INFO_HDR_LEN;
+	size_t end = d->len, start, stop, bad = d->err_off;
+	const u8 *b = d->buf + bad;
+	unsigned int i;
+
+	if (d->err && d->fixed && bad >= d->m.fixed_len &&
+	    d->len - bad > 10 + keep &&
+	    (b[0] == MIPKEX_EXT_CVSE || b[0] == MIPKEX_EXT_NVSE) &&
+	    get_unaligned_be32(b + 4) == d->vendor &&
+	    get_unaligned_be16(b + 8) == MIPKEX_VT_SA &&
+	    !(b[11] & MIPKEX_ELEM_FLAG_E))
+		end = bad + 10 + keep > off ? bad + 10 + keep : off;
+	for (i = 0; i < d->n_ext; i++) {
+		const struct mipkex_ext *e = &d->ext[i].e;
+
+		if (!d->ext[i].redacted)
+			continue;
+		stop = e->off + e->hdr_len + e->len;
+		start = stop - d->ext[i].redacted;
+		if (stop > off && start < end)
+			end = start > off ? start : off;
+	}
+	return end - off;
+}
+
+/*
+ * Where in an SA payload mipkex_elem_sa_payload() found @err: it says what is
+ * wrong but not where. The verdict on the payload cut after proposal k is the
+ * verdict on proposals 0..k, so the culprit is the first proposal whose cut
+ * draws @err (none if the header alone does); inside it, the transform or
+ * attribute whose iterator draws @err, else the proposal itself.
+ */
+static size_t dec_sa_where(const struct dec_msg *d, const struct mipkex_ext *e,
+			   int err)
+{
+	struct mipkex_ext cut = *e;
+	struct mipkex_proposal prop;
+	struct mipkex_transform xf;
+	struct mipkex_seq ps, xs, as;
+	const u8 *at, *xat, *aat, *value;
+	u16 type, len;
+	int r;
+	u8 sub;
+
+	if (e->value_len < 2)
+		return e->off;
+	cut.value_len = 2;
+	if (mipkex_elem_sa_payload(&cut, &sub, &xs) == err)
+		return e->off;
+	mipkex_seq_init(&ps, e->value + 2, e->value_len - 2u);
+	for (;;) {
+		at = ps.buf + ps.pos;
+		r = mipkex_elem_next_proposal(&ps, &prop);
+		if (r < 0)
+			return r == err ? dec_off(d, at) : e->off;
+		if (!r)
+			return e->off;
+		cut.value_len = (u16)(2 + ps.pos);
+		if (mipkex_elem_sa_payload(&cut, &sub, &xs) == err)
+			break;
+	}
+	mipkex_seq_init(&xs, prop.transforms, prop.transforms_len);
+	for (;;) {
+		xat = xs.buf + xs.pos;
+		r = mipkex_elem_next_transform(&xs, &xf);
+		if (r < 0)
+			return dec_off(d, r == err ? xat : at);
+		if (!r)
+			return dec_off(d, at);
+		mipkex_seq_init(&as, xf.attrs, xf.attrs_len);
+		for (;;) {
+			aat = as.buf + as.pos;
+			r = mipkex_elem_next_attr(&as, &type, &value, &len);
+			if (r < 0)
+				return dec_off(d, r == err ? aat : at);
+			if (!r)
+				break;
+		}
+	}
+}
+
+/*
+ * What the codec's parser of the element's vendor type says about it, and
+ * where. Rules that involve the element's place in the message (which side
+ * of the MN-HA authentication, CVSE or NVSE, repeated) are mipkex_elem_scan()'s
+ * alone; dec_elems() adds its verdict to the element it blames.
+ */
+static int dec_elem_verdict(const struct dec_msg *d, const struct mipkex_ext *e,
+			    size_t *off)
+{
+	struct mipkex_seq props;
+	struct mipkex_gp gp;
+	struct mipkex_ke ke;
+	int ret = 0;
+	u8 sub;
+
+	*off = e->off;
+	switch (e->vtype) {
+	case MIPKEX_VT_NAI:
+	case MIPKEX_VT_IP:
+	case MIPKEX_VT_L2:
+	case MIPKEX_VT_SA:
+		return mipkex_elem_gp(e, &gp);
+	case MIPKEX_VT_SA_PAYLOAD:
+		ret = mipkex_elem_sa_payload(e, &sub, &props);
+		if (ret)
+			*off = dec_sa_where(d, e, ret);
+		return ret;
+	case MIPKEX_VT_KE_GROUP:
+	case MIPKEX_VT_KE_USER:
+	case MIPKEX_VT_KE_KDC:
+		return mipkex_elem_ke(e, &ke);
+	}
+	return 0;
+}
+
+/*
+ * The extension mipkex_elem_scan() stopped at. As for the framing, the
+ * verdict on a prefix that ends after extension i is the verdict on
+ * extensions 0..i: the culprit is the first extension whose prefix fails.
+ */
+static unsigned int dec_elem_culprit(const struct dec_msg *d)
+{
+	unsigned int lo = 0, hi = d->n_ext;
+	struct mipkex_elems el;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		const struct mipkex_ext *e = &d->ext[mid].e;
+
+		if (mipkex_elem_scan(d->buf, e->off + e->hdr_len + e->len,
+				     &d->m, d->vendor, &el))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Find, check and redact the mipkex elements. Return: 0, or -ENOMEM. */
+static int dec_elems(struct dec_msg *d)
+{
+	struct mipkex_elems scan;
+	struct dec_elem *el;
+	struct dec_ext *x;
+	unsigned int i;
+
+	d->el = calloc(d->n_ext + 1u, sizeof(*d->el));
+	if (!d->el)
+		return -ENOMEM;
+	for (i = 0; i < d->n_ext; i++) {
+		x = &d->ext[i];
+		x->elem = -1;
+		if ((x->e.type != MIPKEX_EXT_CVSE &&
+		     x->e.type != MIPKEX_EXT_NVSE) || x->e.vendor != d->vendor)
+			continue;
+		x->elem = (int)d->n_el;
+		el = &d->el[d->n_el++];
+		el->x = x;
+		dec_redact(x);
+		el->err = dec_elem_verdict(d, &x->e, &el->err_off);
+	}
+	/*
+	 * The message's verdict is the scan's, which needs a well-formed frame;
+	 * like the framing, it stops at the first error.
+	 */
+	if (d->err)
+		return 0;
+	d->elem_err = mipkex_elem_scan(d->buf, d->len, &d->m, d->vendor, &scan);
+	if (!d->elem_err)
+		return 0;
+	d->elem_culprit = dec_elem_culprit(d);
+	if (d->elem_culprit < d->n_ext && d->ext[d->elem_culprit].elem >= 0) {
+		el = &d->el[d->ext[d->elem_culprit].elem];
+		if (el->err != d->elem_err) {	/* a rule of the scan's own */
+			el->err = d->elem_err;
+			el->err_off = el->x->e.off;
+		}
+	}
+	return 0;
+}
+
 /* Return: 0, or -ENOMEM. */
-static int dec_msg_decode(struct dec_msg *d, const u8 *buf, size_t len)
+static int dec_msg_decode(struct dec_msg *d, const u8 *buf, size_t len,
+			  u32 vendor)
 {
 	struct mipkex_ext_iter it;
 	int walk;
@@ -472,6 +852,7 @@ static int dec_msg_decode(struct dec_msg *d, const u8 *buf, size_t len)
 	memset(d, 0, sizeof(*d));
 	d->buf = buf;
 	d->len = len;
+	d->vendor = vendor;
 	d->err = mipkex_wire_parse(buf, len, &d->m);
 	if (d->err == -MIPKEX_WIRE_E_SHORT_FIXED ||
 	    d->err == -MIPKEX_WIRE_E_MSG_TYPE || !d->m.fixed_len)
@@ -492,13 +873,21 @@ static int dec_msg_decode(struct dec_msg *d, const u8 *buf, size_t len)
 		d->err_off = it.pos;	/* the walk stays at the bad extension */
 	else
 		d->err_off = dec_find_culprit(d);
-	return 0;
+	return dec_elems(d);
 }
 
 static void dec_msg_free(struct dec_msg *d)
 {
 	free(d->ext);
 	d->ext = NULL;
+	free(d->el);
+	d->el = NULL;
+}
+
+/* Well formed: the framing and the elements of the configured vendor. */
+static bool dec_valid(const struct dec_msg *d)
+{
+	return !d->err && !d->elem_err;
 }
 
 /*
@@ -544,6 +933,7 @@ static size_t dec_unknown_critical(const struct dec_msg *d)
 
 struct dec_ctx {
 	const struct mk_decode_opts *o;
+	u32 vendor;
 	struct jw jw;
 	unsigned int n_msgs;
 	unsigned int n_bad;
@@ -560,7 +950,255 @@ static void text_meta(const struct dgram_meta *meta)
 	       meta->sec, meta->usec, src, meta->sport, dst, meta->dport);
 }
 
-static void text_ext(const struct dec_ext *x)
+/* Hex of message bytes, of which the last @redacted are a key in clear. */
+static void text_hex_redacted(const u8 *p, size_t len, size_t redacted)
+{
+	print_hex(stdout, p, len - redacted);
+	if (redacted)
+		printf("%s(%zu bytes not shown: a key in clear)",
+		       len > redacted ? " " : "", redacted);
+}
+
+static const char *or_unknown(const char *name, const char *unknown)
+{
+	return name ? name : unknown;
+}
+
+/*
+ * Whether a general-purpose element's INFO is in clear and decodable: the
+ * codec accepted the element (@ret 0), and the INFO has the length its type
+ * needs, checked here again so that no printer reads past it.
+ */
+static bool gp_info_clear(const struct mipkex_gp *gp, int ret)
+{
+	if (ret || (gp->flags & MIPKEX_ELEM_FLAG_E))
+		return false;
+	switch (gp->vtype) {
+	case MIPKEX_VT_IP:
+		return gp->info_len == 4;
+	case MIPKEX_VT_L2:
+		return gp->content != 0 || gp->info_len == 6;
+	case MIPKEX_VT_SA:
+		return gp->info_len >= MIPKEX_SA_INFO_HDR_LEN;
+	}
+	return true;
+}
+
+/* The name of a clear NAI, IMSI or MIN, in text and JSON. */
+static const char *gp_info_key(const struct mipkex_gp *gp)
+{
+	if (gp->vtype == MIPKEX_VT_NAI)
+		return "nai";
+	return gp->content == 1 ? "imsi" : "min";
+}
+
+static void fmt_mac(char *buf, size_t size, const u8 *a)
+{
+	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2],
+		 a[3], a[4], a[5]);
+}
+
+/* A general-purpose element (vendor types 1-4, protocol.rst section 5). */
+static void text_gp(const struct mipkex_ext *e)
+{
+	struct mipkex_gp gp;
+	bool sealed;
+	char a[18];
+	char *s;
+	int ret;
+
+	ret = mipkex_elem_gp(e, &gp);
+	if (ret == -MIPKEX_ELEM_E_SHORT || ret == -MIPKEX_ELEM_E_VTYPE)
+		return;
+	sealed = gp.flags & MIPKEX_ELEM_FLAG_E;
+	printf("    content type: %u (%s)\n", gp.content,
+	       or_unknown(content_name(gp.vtype, gp.content), "undefined"));
+	printf("    E: %u (%s)\n", sealed, sealed ? "INFO encrypted" :
+	       "INFO in clear");
+	if (gp.flags & ~MIPKEX_ELEM_FLAG_E)
+		printf("    reserved flags: 0x%02x\n",
+		       gp.flags & ~MIPKEX_ELEM_FLAG_E);
+	printf("    spi: 0x%08x (%u)\n", gp.spi, gp.spi);
+	if (sealed && gp.info_len > MIPKEX_AEAD_TAG_LEN) {
+		printf("    info: encrypted, %zu bytes + %u-byte tag\n",
+		       gp.info_len - MIPKEX_AEAD_TAG_LEN, MIPKEX_AEAD_TAG_LEN);
+		return;
+	}
+	if (!gp_info_clear(&gp, ret)) {
+		printf("    info: %zu bytes\n", gp.info_len);
+		return;
+	}
+	switch (gp.vtype) {
+	case MIPKEX_VT_NAI:
+	case MIPKEX_VT_L2:
+		if (gp.vtype == MIPKEX_VT_L2 && gp.content == 0) {
+			fmt_mac(a, sizeof(a), gp.info);
+			printf("    ethernet: %s\n", a);
+			break;
+		}
+		s = escape_bytes(gp.info, gp.info_len, true);
+		printf("    %s: \"%s\"\n", gp_info_key(&gp), s ? s : "?");
+		free(s);
+		break;
+	case MIPKEX_VT_IP:
+		fmt_ip(a, sizeof(a), gp.info);
+		printf("    address: %s\n", a);
+		break;
+	case MIPKEX_VT_SA:
+		printf("    sa spi: 0x%08x (%u)\n",
+		       get_unaligned_be32(gp.info), get_unaligned_be32(gp.info));
+		printf("    lifetime: %u s\n", get_unaligned_be32(gp.info + 4));
+		printf("    key length: %u\n", gp.info[8]);
+		printf("    key: %u bytes, not shown\n", gp.info[8]);
+		break;
+	}
+}
+
+static void text_transform(const struct dec_msg *d, const u8 *at,
+			   const struct mipkex_transform *xf)
+{
+	struct mipkex_seq as;
+	const u8 *value;
+	u16 type, len;
+
+	printf("      transform at offset %zu: number %u\n", dec_off(d, at),
+	       xf->number);
+	printf("        type: %u (%s)\n", xf->type,
+	       or_unknown(xform_type_name(xf->type), "unknown"));
+	printf("        id: %u (%s)\n", xf->id,
+	       or_unknown(xform_id_name(xf->type, xf->id), "unknown"));
+	printf("        keys: %u\n", xf->n_keys);
+	mipkex_seq_init(&as, xf->attrs, xf->attrs_len);
+	while (mipkex_elem_next_attr(&as, &type, &value, &len) > 0) {
+		printf("        attribute %u (%s): ", type,
+		       or_unknown(attr_name(type), "unknown"));
+		if (type == IKEV2_ATTR_KEY_LENGTH && len == 2) {
+			printf("%u bits\n", get_unaligned_be16(value));
+		} else {
+			print_hex(stdout, value, len);
+			printf("%s\n", len ? "" : "(empty)");
+		}
+	}
+}
+
+/*
+ * An SA payload (vendor type 5, protocol.rst section 6), as far as its
+ * proposals and transforms can be walked; the element's error says where
+ * the walk stopped.
+ */
+static void text_sa_payload(const struct dec_msg *d, const struct mipkex_ext *e)
+{
+	struct mipkex_proposal prop;
+	struct mipkex_transform xf;
+	struct mipkex_seq ps, xs;
+	const u8 *at;
+
+	if (e->value_len < 2)
+		return;
+	printf("    sub-type: %u (%s)\n", e->value[0],
+	       or_unknown(sa_subtype_name(e->value[0]), "reserved"));
+	mipkex_seq_init(&ps, e->value + 2, e->value_len - 2u);
+	for (;;) {
+		at = ps.buf + ps.pos;
+		if (mipkex_elem_next_proposal(&ps, &prop) <= 0)
+			break;
+		printf("    proposal at offset %zu: number %u\n", dec_off(d, at),
+		       prop.number);
+		printf("      protocol: %u (%s)\n", prop.protocol,
+		       or_unknown(protocol_name(prop.protocol), "unknown"));
+		printf("      protocol id: %u (%s)\n", prop.protocol_id,
+		       or_unknown(protocol_id_name(prop.protocol_id),
+				  "unknown"));
+		printf("      transform count: %u\n", prop.n_transforms);
+		if (prop.lifetime)
+			printf("      lifetime: %u s\n", prop.lifetime);
+		else
+			printf("      lifetime: 0 (the registration lifetime)\n");
+		printf("      spi: 0x%08x (%u)\n", prop.spi, prop.spi);
+		mipkex_seq_init(&xs, prop.transforms, prop.transforms_len);
+		for (;;) {
+			at = xs.buf + xs.pos;
+			if (mipkex_elem_next_transform(&xs, &xf) <= 0)
+				break;
+			text_transform(d, at, &xf);
+		}
+	}
+}
+
+/* A key-exchange payload (vendor types 8-10, protocol.rst section 7). */
+static void text_ke(const struct mipkex_ext *e)
+{
+	struct mipkex_ke ke;
+	const char *name;
+	bool legacy;
+	int ret;
+
+	ret = mipkex_elem_ke(e, &ke);
+	if (ret == -MIPKEX_ELEM_E_SHORT)
+		return;
+	switch (e->vtype) {
+	case MIPKEX_VT_KE_GROUP:
+		name = dh_group_name(ke.group, &legacy);
+		printf("    group: %u (%s%s)\n", ke.group,
+		       or_unknown(name, "undefined"), legacy ? ", legacy" : "");
+		if (ret)
+			break;
+		printf("    public value: %zu bytes\n    public value hex: ",
+		       ke.pub_len);
+		print_hex(stdout, ke.pub, ke.pub_len);
+		printf("\n");
+		break;
+	case MIPKEX_VT_KE_USER:
+		if (ret)
+			break;
+		printf("    prime: %zu bytes\n    generator: %zu byte%s\n"
+		       "    public value: %zu bytes\n", ke.prime_len, ke.gen_len,
+		       ke.gen_len == 1 ? "" : "s", ke.pub_len);
+		break;
+	case MIPKEX_VT_KE_KDC:
+		printf("    mode: %u (%s)\n", ke.mode,
+		       or_unknown(kdc_mode_name(ke.mode), "undefined"));
+		if (ret)
+			break;
+		printf("    spi: 0x%08x (%u)\n", ke.spi, ke.spi);
+		if (ke.key_len)
+			printf("    wrapped key: %zu bytes\n", ke.key_len);
+		else
+			printf("    wrapped key: none\n");
+		break;
+	}
+}
+
+static void text_elem(const struct dec_msg *d, const struct dec_elem *el)
+{
+	const struct mipkex_ext *e = &el->x->e;
+
+	switch (e->vtype) {
+	case MIPKEX_VT_NAI:
+	case MIPKEX_VT_IP:
+	case MIPKEX_VT_L2:
+	case MIPKEX_VT_SA:
+		text_gp(e);
+		break;
+	case MIPKEX_VT_SA_PAYLOAD:
+		text_sa_payload(d, e);
+		break;
+	case MIPKEX_VT_KE_GROUP:
+	case MIPKEX_VT_KE_USER:
+	case MIPKEX_VT_KE_KDC:
+		text_ke(e);
+		break;
+	default:
+		if (e->type == MIPKEX_EXT_NVSE && !el->err)
+			printf("    (a reserved vendor type in an NVSE: skipped)\n");
+		break;
+	}
+	if (el->err)
+		printf("    element error at offset %zu: %s\n", el->err_off,
+		       mipkex_elem_strerror(el->err));
+}
+
+static void text_ext(const struct dec_msg *d, const struct dec_ext *x)
 {
 	const struct mipkex_ext *e = &x->e;
 	char *s;
@@ -577,11 +1215,16 @@ static void text_ext(const struct dec_ext *x)
 		print_hex(stdout, x->authenticator, x->auth_len);
 		printf("\n    covers bytes 0..%zu\n", x->covered - 1);
 	} else if (e->type == MIPKEX_EXT_CVSE || e->type == MIPKEX_EXT_NVSE) {
-		printf("    vendor: %u%s\n    vendor type: %u\n    value: ",
-		       e->vendor, e->vendor == PEN_DOCUMENTATION ?
+		printf("    vendor: %u%s\n    vendor type: %u", e->vendor,
+		       e->vendor == PEN_DOCUMENTATION ?
 		       " (documentation PEN, RFC 5612)" : "", e->vtype);
-		print_hex(stdout, e->value, e->value_len);
+		if (x->elem >= 0)
+			printf(" (%s)", vtype_name(e->vtype));
+		printf("\n    value: ");
+		text_hex_redacted(e->value, e->value_len, x->redacted);
 		printf("\n");
+		if (x->elem >= 0)
+			text_elem(d, &d->el[x->elem]);
 	} else if (e->type == MIPKEX_EXT_NAI) {
 		s = escape_bytes(e->data, e->len, true);
 		printf("    nai: \"%s\"\n", s ? s : "?");
@@ -598,6 +1241,25 @@ static void text_ext(const struct dec_ext *x)
 	}
 	if (!MIPKEX_EXT_SKIPPABLE(e->type) && !ext_known_name(e->type))
 		printf("    (a receiver that does not know it drops the message)\n");
+}
+
+/* A message whose framing is well formed but one of its elements not. */
+static void text_elem_error(const struct dec_msg *d)
+{
+	const struct mipkex_ext *e;
+
+	if (d->elem_culprit >= d->n_ext) {	/* cannot be: the scan failed */
+		printf("  error: %s\n  result: malformed\n",
+		       mipkex_elem_strerror(d->elem_err));
+		return;
+	}
+	e = &d->ext[d->elem_culprit].e;
+	printf("  error at offset %zu: %s\n", e->off,
+	       mipkex_elem_strerror(d->elem_err));
+	printf("  bad element: %s vendor type %u (%s)\n",
+	       e->type == MIPKEX_EXT_CVSE ? "CVSE" : "NVSE", e->vtype,
+	       vtype_name(e->vtype));
+	printf("  result: malformed\n");
 }
 
 static void text_msg(struct dec_ctx *c, const struct dec_msg *d,
@@ -652,9 +1314,13 @@ static void text_msg(struct dec_ctx *c, const struct dec_msg *d,
 		printf("  identification: %016llx\n", (unsigned long long)m->id);
 	}
 	for (i = 0; i < d->n_ext; i++)
-		text_ext(&d->ext[i]);
-	if (!d->err) {
+		text_ext(d, &d->ext[i]);
+	if (dec_valid(d)) {
 		printf("  result: well formed\n");
+		return;
+	}
+	if (!d->err) {
+		text_elem_error(d);
 		return;
 	}
 	printf("  error at offset %zu: %s\n", d->err_off,
@@ -669,7 +1335,9 @@ static void text_msg(struct dec_ctx *c, const struct dec_msg *d,
 	}
 	if (d->err_off < d->len) {
 		printf("  undecoded: ");
-		print_hex(stdout, d->buf + d->err_off, d->len - d->err_off);
+		text_hex_redacted(d->buf + d->err_off, d->len - d->err_off,
+				  d->len - d->err_off -
+				  dec_printable(d, d->err_off));
 		printf("\n");
 	}
 	printf("  result: malformed\n");
@@ -691,6 +1359,22 @@ static void json_meta(struct jw *w, const struct dgram_meta *meta)
 	jw_key_uint(w, "dport", meta->dport);
 }
 
+static void jw_key_name(struct jw *w, const char *key, const char *name)
+{
+	jw_key(w, key);
+	if (name)
+		jw_str(w, name);
+	else
+		jw_null(w);
+}
+
+/* Hex of message bytes whose last @redacted are a key in clear. */
+static void jw_key_hex_redacted(struct jw *w, const char *key, const u8 *p,
+				size_t len, size_t redacted)
+{
+	jw_key_hex(w, key, p, len - redacted);
+}
+
 static void json_ext(struct jw *w, const struct dec_ext *x)
 {
 	const struct mipkex_ext *e = &x->e;
@@ -707,7 +1391,9 @@ static void json_ext(struct jw *w, const struct dec_ext *x)
 	jw_key_uint(w, "length", e->len);
 	if (ext_is_long(e->type))
 		jw_key_uint(w, "subtype", e->sub);
-	jw_key_hex(w, "data", e->data, e->len);
+	jw_key_hex_redacted(w, "data", e->data, e->len, x->redacted);
+	if (x->redacted)
+		jw_key_uint(w, "redacted", x->redacted);
 	if (x->auth) {
 		jw_key_uint(w, "spi", x->spi);
 		jw_key_hex(w, "authenticator", x->authenticator, x->auth_len);
@@ -720,7 +1406,8 @@ static void json_ext(struct jw *w, const struct dec_ext *x)
 		else
 			jw_null(w);
 		jw_key_uint(w, "vendor_type", e->vtype);
-		jw_key_hex(w, "value", e->value, e->value_len);
+		jw_key_hex_redacted(w, "value", e->value, e->value_len,
+				    x->redacted);
 	} else if (e->type == MIPKEX_EXT_NAI) {
 		s = escape_bytes(e->data, e->len, false);
 		jw_key_str(w, "nai", s ? s : "?");
@@ -734,12 +1421,243 @@ static void json_ext(struct jw *w, const struct dec_ext *x)
 	jw_close(w, '}');
 }
 
+static void json_gp(struct jw *w, const struct mipkex_ext *e)
+{
+	struct mipkex_gp gp;
+	bool sealed;
+	char a[18];
+	char *s;
+	int ret;
+
+	ret = mipkex_elem_gp(e, &gp);
+	if (ret == -MIPKEX_ELEM_E_SHORT || ret == -MIPKEX_ELEM_E_VTYPE)
+		return;
+	sealed = gp.flags & MIPKEX_ELEM_FLAG_E;
+	jw_key_uint(w, "content_type", gp.content);
+	jw_key_name(w, "content_name", content_name(gp.vtype, gp.content));
+	jw_key_uint(w, "flags", gp.flags);
+	jw_key(w, "encrypted");
+	jw_bool(w, sealed);
+	jw_key_uint(w, "spi", gp.spi);
+	jw_key_uint(w, "info_len", gp.info_len);
+	if (sealed && gp.info_len > MIPKEX_AEAD_TAG_LEN) {
+		jw_key_uint(w, "ciphertext_len",
+			    gp.info_len - MIPKEX_AEAD_TAG_LEN);
+		jw_key_uint(w, "tag_len", MIPKEX_AEAD_TAG_LEN);
+		return;
+	}
+	if (!gp_info_clear(&gp, ret))
+		return;
+	switch (gp.vtype) {
+	case MIPKEX_VT_NAI:
+	case MIPKEX_VT_L2:
+		if (gp.vtype == MIPKEX_VT_L2 && gp.content == 0) {
+			fmt_mac(a, sizeof(a), gp.info);
+			jw_key_str(w, "ethernet", a);
+			break;
+		}
+		s = escape_bytes(gp.info, gp.info_len, false);
+		jw_key_str(w, gp_info_key(&gp), s ? s : "?");
+		free(s);
+		break;
+	case MIPKEX_VT_IP:
+		fmt_ip(a, sizeof(a), gp.info);
+		jw_key_str(w, "address", a);
+		break;
+	case MIPKEX_VT_SA:
+		jw_key_uint(w, "sa_spi", get_unaligned_be32(gp.info));
+		jw_key_uint(w, "lifetime", get_unaligned_be32(gp.info + 4));
+		jw_key_uint(w, "key_len", gp.info[8]);
+		break;
+	}
+}
+
+static void json_transform(struct jw *w, const struct dec_msg *d,
+			   const u8 *at, const struct mipkex_transform *xf)
+{
+	struct mipkex_seq as;
+	const u8 *value, *aat;
+	u16 type, len;
+
+	jw_open(w, '{');
+	jw_key_uint(w, "offset", dec_off(d, at));
+	jw_key_uint(w, "number", xf->number);
+	jw_key_uint(w, "type", xf->type);
+	jw_key_name(w, "type_name", xform_type_name(xf->type));
+	jw_key_uint(w, "id", xf->id);
+	jw_key_name(w, "id_name", xform_id_name(xf->type, xf->id));
+	jw_key_uint(w, "keys", xf->n_keys);
+	jw_key(w, "attributes");
+	jw_open(w, '[');
+	mipkex_seq_init(&as, xf->attrs, xf->attrs_len);
+	for (;;) {
+		aat = as.buf + as.pos;
+		if (mipkex_elem_next_attr(&as, &type, &value, &len) <= 0)
+			break;
+		jw_open(w, '{');
+		jw_key_uint(w, "offset", dec_off(d, aat));
+		jw_key_uint(w, "type", type);
+		jw_key_name(w, "name", attr_name(type));
+		jw_key_uint(w, "length", len);
+		jw_key_hex(w, "value", value, len);
+		if (type == IKEV2_ATTR_KEY_LENGTH && len == 2)
+			jw_key_uint(w, "key_length_bits",
+				    get_unaligned_be16(value));
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+	jw_close(w, '}');
+}
+
+static void json_sa_payload(struct jw *w, const struct dec_msg *d,
+			    const struct mipkex_ext *e)
+{
+	struct mipkex_proposal prop;
+	struct mipkex_transform xf;
+	struct mipkex_seq ps, xs;
+	const u8 *at;
+
+	if (e->value_len < 2)
+		return;
+	jw_key_uint(w, "subtype", e->value[0]);
+	jw_key_name(w, "subtype_name", sa_subtype_name(e->value[0]));
+	jw_key(w, "proposals");
+	jw_open(w, '[');
+	mipkex_seq_init(&ps, e->value + 2, e->value_len - 2u);
+	for (;;) {
+		at = ps.buf + ps.pos;
+		if (mipkex_elem_next_proposal(&ps, &prop) <= 0)
+			break;
+		jw_open(w, '{');
+		jw_key_uint(w, "offset", dec_off(d, at));
+		jw_key_uint(w, "number", prop.number);
+		jw_key_uint(w, "protocol", prop.protocol);
+		jw_key_name(w, "protocol_name", protocol_name(prop.protocol));
+		jw_key_uint(w, "protocol_id", prop.protocol_id);
+		jw_key_name(w, "protocol_id_name",
+			    protocol_id_name(prop.protocol_id));
+		jw_key_uint(w, "transform_count", prop.n_transforms);
+		jw_key_uint(w, "lifetime", prop.lifetime);
+		jw_key_uint(w, "spi", prop.spi);
+		jw_key(w, "transforms");
+		jw_open(w, '[');
+		mipkex_seq_init(&xs, prop.transforms, prop.transforms_len);
+		for (;;) {
+			at = xs.buf + xs.pos;
+			if (mipkex_elem_next_transform(&xs, &xf) <= 0)
+				break;
+			json_transform(w, d, at, &xf);
+		}
+		jw_close(w, ']');
+		jw_close(w, '}');
+	}
+	jw_close(w, ']');
+}
+
+static void json_ke(struct jw *w, const struct mipkex_ext *e)
+{
+	struct mipkex_ke ke;
+	const char *name;
+	bool legacy;
+	int ret;
+
+	ret = mipkex_elem_ke(e, &ke);
+	if (ret == -MIPKEX_ELEM_E_SHORT)
+		return;
+	switch (e->vtype) {
+	case MIPKEX_VT_KE_GROUP:
+		name = dh_group_name(ke.group, &legacy);
+		jw_key_uint(w, "group", ke.group);
+		jw_key_name(w, "group_name", name);
+		jw_key(w, "legacy");
+		jw_bool(w, legacy);
+		if (ret)
+			break;
+		jw_key_uint(w, "public_len", ke.pub_len);
+		jw_key_hex(w, "public", ke.pub, ke.pub_len);
+		break;
+	case MIPKEX_VT_KE_USER:
+		if (ret)
+			break;
+		jw_key_uint(w, "prime_len", ke.prime_len);
+		jw_key_uint(w, "generator_len", ke.gen_len);
+		jw_key_uint(w, "public_len", ke.pub_len);
+		break;
+	case MIPKEX_VT_KE_KDC:
+		jw_key_uint(w, "mode", ke.mode);
+		jw_key_name(w, "mode_name", kdc_mode_name(ke.mode));
+		if (ret)
+			break;
+		jw_key_uint(w, "spi", ke.spi);
+		jw_key_uint(w, "wrapped_key_len", ke.key_len);
+		break;
+	}
+}
+
+static void json_elem(struct jw *w, const struct dec_msg *d,
+		      const struct dec_elem *el)
+{
+	const struct mipkex_ext *e = &el->x->e;
+
+	jw_open(w, '{');
+	jw_key_uint(w, "offset", e->off);
+	jw_key_str(w, "extension", e->type == MIPKEX_EXT_CVSE ? "cvse" : "nvse");
+	jw_key_uint(w, "vendor_type", e->vtype);
+	jw_key_str(w, "vendor_type_name", vtype_name(e->vtype));
+	switch (e->vtype) {
+	case MIPKEX_VT_NAI:
+	case MIPKEX_VT_IP:
+	case MIPKEX_VT_L2:
+	case MIPKEX_VT_SA:
+		json_gp(w, e);
+		break;
+	case MIPKEX_VT_SA_PAYLOAD:
+		json_sa_payload(w, d, e);
+		break;
+	case MIPKEX_VT_KE_GROUP:
+	case MIPKEX_VT_KE_USER:
+	case MIPKEX_VT_KE_KDC:
+		json_ke(w, e);
+		break;
+	}
+	jw_key(w, "error");
+	if (el->err) {
+		jw_open(w, '{');
+		jw_key_str(w, "message", mipkex_elem_strerror(el->err));
+		jw_key_uint(w, "offset", el->err_off);
+		jw_close(w, '}');
+	} else {
+		jw_null(w);
+	}
+	jw_close(w, '}');
+}
+
+/* The "error" object of a message whose elements, not framing, are wrong. */
+static void json_elem_error(struct jw *w, const struct dec_msg *d)
+{
+	const struct mipkex_ext *e = NULL;
+
+	if (d->elem_culprit < d->n_ext)
+		e = &d->ext[d->elem_culprit].e;
+	jw_open(w, '{');
+	jw_key_str(w, "layer", "element");
+	jw_key_str(w, "message", mipkex_elem_strerror(d->elem_err));
+	if (e) {
+		jw_key_uint(w, "offset", e->off);
+		jw_key_uint(w, "ext_type", e->type);
+		jw_key_uint(w, "ext_length", e->len);
+		jw_key_uint(w, "vendor_type", e->vtype);
+		jw_key_str(w, "vendor_type_name", vtype_name(e->vtype));
+	}
+	jw_close(w, '}');
+}
+
 static void json_msg(struct dec_ctx *c, const struct dec_msg *d,
 		     const struct dgram_meta *meta)
 {
 	const struct mipkex_msg *m = &d->m;
 	struct jw *w = &c->jw;
-	size_t crit = dec_unknown_critical(d);
+	size_t crit = dec_unknown_critical(d), shown;
 	unsigned int i;
 	char a[16];
 	long declared;
@@ -751,7 +1669,7 @@ static void json_msg(struct dec_ctx *c, const struct dec_msg *d,
 		json_meta(w, meta);
 	jw_key_uint(w, "length", d->len);
 	jw_key(w, "valid");
-	jw_bool(w, !d->err);
+	jw_bool(w, dec_valid(d));
 	if (d->len) {
 		jw_key_uint(w, "type", d->buf[0]);
 		jw_key_str(w, "type_name", msg_type_name(d->buf[0]));
@@ -788,6 +1706,11 @@ static void json_msg(struct dec_ctx *c, const struct dec_msg *d,
 	for (i = 0; i < d->n_ext; i++)
 		json_ext(w, &d->ext[i]);
 	jw_close(w, ']');
+	jw_key(w, "elements");
+	jw_open(w, '[');
+	for (i = 0; i < d->n_el; i++)
+		json_elem(w, d, &d->el[i]);
+	jw_close(w, ']');
 	jw_key(w, "unknown_critical_offset");
 	if (crit)
 		jw_uint(w, crit);
@@ -796,6 +1719,7 @@ static void json_msg(struct dec_ctx *c, const struct dec_msg *d,
 	jw_key(w, "error");
 	if (d->err) {
 		jw_open(w, '{');
+		jw_key_str(w, "layer", "framing");
 		jw_key_str(w, "message", mipkex_wire_strerror(d->err));
 		jw_key_uint(w, "offset", d->err_off);
 		if (dec_bad_ext(d, &bad_type, &declared)) {
@@ -806,9 +1730,13 @@ static void json_msg(struct dec_ctx *c, const struct dec_msg *d,
 			else
 				jw_uint(w, (unsigned long long)declared);
 		}
-		jw_key_hex(w, "undecoded", d->buf + d->err_off,
-			   d->len - d->err_off);
+		shown = dec_printable(d, d->err_off);
+		jw_key_hex(w, "undecoded", d->buf + d->err_off, shown);
+		if (shown < d->len - d->err_off)
+			jw_key_uint(w, "redacted", d->len - d->err_off - shown);
 		jw_close(w, '}');
+	} else if (d->elem_err) {
+		json_elem_error(w, d);
 	} else {
 		jw_null(w);
 	}
@@ -821,13 +1749,13 @@ static int dec_payload(struct dec_ctx *c, const u8 *buf, size_t len,
 {
 	struct dec_msg d;
 
-	if (dec_msg_decode(&d, buf, len)) {
+	if (dec_msg_decode(&d, buf, len, c->vendor)) {
 		dec_msg_free(&d);
 		fprintf(stderr, "mipkex: decode: out of memory\n");
 		return -ENOMEM;
 	}
 	c->n_msgs++;
-	if (d.err)
+	if (!dec_valid(&d))
 		c->n_bad++;
 	if (c->o->json)
 		json_msg(c, &d, meta);
@@ -1112,6 +2040,24 @@ static const char *const source_names[] = {
 	[SRC_PCAP] = "pcap",
 };
 
+/*
+ * A vendor id (RFC 3115): high byte 0, then a 24-bit IANA Private Enterprise
+ * Number; decimal, or hex with 0x. Return: 0, or EXIT_USAGE.
+ */
+static int parse_vendor(const char *arg, u32 *vendor)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 0);
+	if (arg[0] < '0' || arg[0] > '9' || *end || errno || v > 0xffffff)
+		return decode_usage("--vendor: \"%s\" is not a vendor id (0-16777215)",
+				    arg);
+	*vendor = (u32)v;
+	return 0;
+}
+
 /* An input form by name or unambiguous prefix; -1 if none. */
 static int find_source(const char *arg)
 {
@@ -1131,9 +2077,11 @@ int mk_cmd_decode(int argc, char **argv, const struct mk_decode_opts *opts)
 {
 	struct dec_ctx c = {
 		.o = opts,
+		.vendor = MIPKEX_VENDOR_DEFAULT,
 		.jw = { .f = stdout, .pretty = opts->pretty },
 	};
 	static u8 hexbuf[MAX_PAYLOAD];
+	const char *arg;
 	size_t hexlen = 0;
 	int i = 0, src, ret;
 
@@ -1142,6 +2090,16 @@ int mk_cmd_decode(int argc, char **argv, const struct mk_decode_opts *opts)
 		if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
+		}
+		if (!strcmp(argv[i], "--vendor") ||
+		    !strncmp(argv[i], "--vendor=", 9)) {
+			arg = argv[i][8] ? argv[i] + 9 : argv[++i];
+			if (!arg)
+				return decode_usage("--vendor: missing vendor id");
+			ret = parse_vendor(arg, &c.vendor);
+			if (ret)
+				return ret;
+			continue;
 		}
 		return decode_usage("unknown option \"%s\"", argv[i]);
 	}

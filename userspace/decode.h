@@ -13,9 +13,10 @@
  * @pretty: indent the JSON
  *
  * Options of the decode command itself (those between "decode" and the
- * input form) are parsed by mk_cmd_decode(); a future "--keys FILE", which
- * will decrypt flag-E fields and key deliveries, belongs there and adds its
- * key table to the decoder's context, not here.
+ * input form: "--vendor N", the vendor id whose CVSEs and NVSEs carry mipkex
+ * elements) are parsed by mk_cmd_decode() into the decoder's context; a
+ * future "--keys FILE", which will decrypt flag-E fields and key deliveries,
+ * belongs there too and adds its key table to that context, not here.
  */
 struct mk_decode_opts {
 	bool json;
@@ -31,7 +32,8 @@ struct mk_decode_opts {
  * Needs no kernel module and opens no netlink socket.
  *
  * Return: the exit status: 0 every message well formed, 1 a message was
- * malformed or the input could not be read, 2 a usage error.
+ * malformed (its RFC 5944 framing or one of its mipkex elements) or the input
+ * could not be read, 2 a usage error.
  */
 int mk_cmd_decode(int argc, char **argv, const struct mk_decode_opts *opts);
 

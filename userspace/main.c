@@ -65,6 +65,8 @@ static void usage(FILE *f)
 		"  decode file PATH          decode a file of raw UDP payload (- for stdin)\n"
 		"  decode pcap PATH          decode every UDP port 434 datagram of a\n"
 		"                            capture (Ethernet, Linux cooked, raw IPv4)\n"
+		"  decode --vendor N ...     mipkex elements under vendor id N\n"
+		"                            (default 32473)\n"
 		"  help                      this text\n"
 		"\n"
 		"Options:\n"

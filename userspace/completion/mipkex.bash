@@ -31,9 +31,11 @@ _mipkex()
 		;;
 	decode)
 		# decode {hex HEX...|file PATH|pcap PATH}
-		if [[ $prev == decode ]]; then
-			COMPREPLY=($(compgen -W 'hex file pcap' -- "$cur"))
-		elif [[ ($prev == file || $prev == pcap) && ${words[cword - 2]} == decode ]]; then
+		if [[ $prev == decode || ${words[cword - 2]} == --vendor ]]; then
+			COMPREPLY=($(compgen -W 'hex file pcap --vendor' -- "$cur"))
+		elif [[ $prev == --vendor ]]; then
+			COMPREPLY=()
+		elif [[ $prev == file || $prev == pcap ]]; then
 			_filedir
 		fi
 		;;
