@@ -116,6 +116,7 @@ suite "host: tool command line" selftests/host/tool.sh
 suite "host: decode" selftests/host/decode.sh
 suite "host: wire codec (ASan, UBSan)" selftests/host/wire_test
 suite "host: codec vs protocol.rst, tshark, scapy, Lua dissector" selftests/host/crosscheck.sh
+suite "host: protocol.rst test vectors and worked requests" selftests/host/vectors.sh
 leaf "fuzz: corpus and regressions replay clean (ASan, UBSan)" \
 	selftests/fuzz/replay_wire selftests/fuzz/corpus selftests/fuzz/regressions
 
