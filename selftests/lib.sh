@@ -117,6 +117,16 @@ TAP_PLANNED=0 TAP_N=0 TAP_FAILED=0 TAP_SKIPPED=0
 tap_plan() { TAP_PLANNED=$1; printf 'TAP version 13\n1..%d\n' "$1"; }
 tap_ok() { echo "ok $((++TAP_N)) - $*"; }
 tap_not_ok() { ((++TAP_FAILED)); echo "not ok $((++TAP_N)) - $*"; }
+# tap_result STATUS DESCRIPTION: ok if STATUS is 0, not ok otherwise.
+tap_result()
+{
+	if [ "$1" = 0 ]; then
+		tap_ok "$2"
+	else
+		tap_not_ok "$2"
+	fi
+}
+
 # tap_skip DESCRIPTION REASON
 tap_skip() { ((++TAP_SKIPPED)); echo "ok $((++TAP_N)) - $1 # SKIP $2"; }
 # tap_skip_all REASON: skip the whole file (instead of tap_plan) and exit.

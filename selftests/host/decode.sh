@@ -13,8 +13,6 @@
 set -u
 TOOL=${MIPKEX_TOOL:-$(dirname "$0")/../../userspace/mipkex}
 PY=/usr/bin/python3
-n=0
-failed=0
 
 echo "TAP version 13"
 if [ ! -x "$TOOL" ]; then
@@ -29,19 +27,12 @@ fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-ok() { # status description
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-	fi
-}
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+ok() { tap_result "$@"; } # status description
 
 skip() { # description reason
-	n=$((n + 1))
-	echo "ok $n $1 # SKIP $2"
+	tap_skip "$1" "$2"
 }
 
 # Run the tool; its stdout in $TMP/out, stderr in $TMP/err, status in $rc.
@@ -653,4 +644,4 @@ ok $usage_ok "usage errors exit 2 with a message and no output"
 "$TOOL" --help | grep -q 'decode pcap PATH'
 ok $? "--help documents decode"
 
-exit $failed
+exit $((TAP_FAILED > 0))

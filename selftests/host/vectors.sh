@@ -17,8 +17,6 @@ TOOL=${MIPKEX_TOOL:-$TOP/userspace/mipkex}
 GEN=$TOP/selftests/protocol/vectors.py
 DOC=$TOP/Documentation/protocol.rst
 PY=/usr/bin/python3
-n=0
-failed=0
 
 echo "TAP version 13"
 if [ ! -x "$PY" ] || ! "$PY" -c 'import cryptography.hazmat.primitives.ciphers.aead' 2>/dev/null; then
@@ -29,15 +27,9 @@ fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-ok() { # status description
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-	fi
-}
+# shellcheck source=../lib.sh
+. "$(dirname "$0")/../lib.sh"
+ok() { tap_result "$@"; } # status description
 
 echo "1..8"
 
@@ -120,8 +112,7 @@ for i in 0 1; do
 	1) what="10.6 (KDC)"; vts="[1, 2, 5, 5, 10]" ;;
 	esac
 	if [ ! -x "$TOOL" ]; then
-		n=$((n + 1))
-		echo "ok $n # SKIP $TOOL not built (make -C userspace)"
+		tap_skip "decode" "$TOOL not built (make -C userspace)"
 		continue
 	fi
 	rc=1
@@ -235,5 +226,5 @@ while read -r st desc; do
 	ok "$st" "$desc"
 done < "$TMP/crypto.tap"
 
-[ "$n" = 8 ] || { echo "# ran $n tests, planned 8"; failed=1; }
-exit "$failed"
+[ "$TAP_N" = 8 ] || { echo "# ran $TAP_N tests, planned 8"; exit 1; }
+exit $((TAP_FAILED > 0))
