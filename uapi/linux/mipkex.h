@@ -18,6 +18,49 @@
  * MIPKEX_CMD_GET_STATS (do)
  *	Request: no attributes.
  *	Reply: %MIPKEX_A_STATS, a nest of &enum mipkex_stat counters (u64).
+ *
+ * MIPKEX_CMD_KEY0_NEW (do, admin)
+ *	Request: %MIPKEX_A_KEY0, a nest of &enum mipkex_key0_attr. SPI, NAI,
+ *	home address, HA address and key are required; the others default to
+ *	AES-256-GCM, HMAC-SHA256, timestamp replay protection, window 7 s.
+ *	Netlink header flags choose the semantics, as for routes:
+ *	NLM_F_CREATE|NLM_F_EXCL adds (-EEXIST if the SPI exists),
+ *	NLM_F_CREATE|NLM_F_REPLACE adds or replaces, NLM_F_REPLACE alone
+ *	replaces (-ENOENT if the SPI does not exist). A replacement identical
+ *	to the entry in place leaves it untouched.
+ *	Reply: %MIPKEX_A_RESULT (&enum mipkex_result).
+ *
+ * MIPKEX_CMD_KEY0_DEL (do, admin)
+ *	Request: %MIPKEX_A_KEY0 with %MIPKEX_KEY0_A_SPI (required).
+ *
+ * MIPKEX_CMD_KEY0_GET (do with %MIPKEX_A_KEY0 / %MIPKEX_KEY0_A_SPI, or dump)
+ *	Reply: one %MIPKEX_A_KEY0 per entry, without the key, with its
+ *	%MIPKEX_KEY0_A_FINGERPRINT. Dumps are in no particular order.
+ *
+ * MIPKEX_CMD_KEY0_FLUSH (do, admin)
+ *	Request: no attributes. Reply: %MIPKEX_A_COUNT, the entries removed.
+ *
+ * MIPKEX_CMD_PEER_NEW, _DEL, _GET, _FLUSH
+ *	The same for FA-HA peers, with %MIPKEX_A_PEER (&enum mipkex_peer_attr),
+ *	keyed by %MIPKEX_PEER_A_ADDR. NEW requires address, SPI and key.
+ *
+ * MIPKEX_CMD_KDC_SET (do, admin)
+ *	Request: %MIPKEX_A_KDC (&enum mipkex_kdc_attr); changes only the
+ *	attributes present, all or nothing.
+ *
+ * MIPKEX_CMD_KDC_GET (do)
+ *	Reply: %MIPKEX_A_KDC with every parameter; the seed appears only as
+ *	%MIPKEX_KDC_A_SEED_FINGERPRINT.
+ *
+ * MIPKEX_CMD_GET_SELFTEST (do)
+ *	Reply: %MIPKEX_A_SELFTEST, the known-answer tests the module ran on
+ *	its cryptography when it was loaded (&enum mipkex_selftest_attr).
+ *
+ * Every key (KEY0, FA-HA key, KDC seed) is 32 to 64 bytes; keys are write
+ * only. A fingerprint is the first 8 bytes of
+ * KDF(key, "mipkex fingerprint", empty context, 64), the SP 800-108 KDF of
+ * Documentation/protocol.rst section 8.1: it identifies a key without
+ * revealing it.
  */
 #ifndef _UAPI_LINUX_MIPKEX_H
 #define _UAPI_LINUX_MIPKEX_H
@@ -49,6 +92,17 @@ enum mipkex_role {
  * @MIPKEX_CMD_GET_NODE: read the namespace's role and hook state
  * @MIPKEX_CMD_SET_NODE: set the namespace's role
  * @MIPKEX_CMD_GET_STATS: read the namespace's counters
+ * @MIPKEX_CMD_KEY0_NEW: add or replace a KEY0 entry
+ * @MIPKEX_CMD_KEY0_DEL: delete a KEY0 entry
+ * @MIPKEX_CMD_KEY0_GET: read one KEY0 entry, or dump them all
+ * @MIPKEX_CMD_KEY0_FLUSH: delete every KEY0 entry
+ * @MIPKEX_CMD_PEER_NEW: add or replace an FA-HA peer
+ * @MIPKEX_CMD_PEER_DEL: delete an FA-HA peer
+ * @MIPKEX_CMD_PEER_GET: read one peer, or dump them all
+ * @MIPKEX_CMD_PEER_FLUSH: delete every peer
+ * @MIPKEX_CMD_KDC_SET: change key distribution centre parameters
+ * @MIPKEX_CMD_KDC_GET: read key distribution centre parameters
+ * @MIPKEX_CMD_GET_SELFTEST: read the results of the load-time self-tests
  * @__MIPKEX_CMD_MAX: one past the last command
  */
 enum mipkex_cmd {
@@ -56,6 +110,17 @@ enum mipkex_cmd {
 	MIPKEX_CMD_GET_NODE,
 	MIPKEX_CMD_SET_NODE,
 	MIPKEX_CMD_GET_STATS,
+	MIPKEX_CMD_KEY0_NEW,
+	MIPKEX_CMD_KEY0_DEL,
+	MIPKEX_CMD_KEY0_GET,
+	MIPKEX_CMD_KEY0_FLUSH,
+	MIPKEX_CMD_PEER_NEW,
+	MIPKEX_CMD_PEER_DEL,
+	MIPKEX_CMD_PEER_GET,
+	MIPKEX_CMD_PEER_FLUSH,
+	MIPKEX_CMD_KDC_SET,
+	MIPKEX_CMD_KDC_GET,
+	MIPKEX_CMD_GET_SELFTEST,
 	__MIPKEX_CMD_MAX
 };
 
@@ -71,6 +136,14 @@ enum mipkex_cmd {
  * @MIPKEX_A_QUEUE_MAX: u32, bound of the namespace's worker queue (read only;
  *	the module parameter max_queue)
  * @MIPKEX_A_STATS: nest of &enum mipkex_stat (read only)
+ * @MIPKEX_A_VENDOR: u32, the SMI enterprise number of the vendor extensions
+ *	(Documentation/protocol.rst section 3.3); default 32473, 1 to 2^24 - 1
+ * @MIPKEX_A_KEY0: nest of &enum mipkex_key0_attr
+ * @MIPKEX_A_PEER: nest of &enum mipkex_peer_attr
+ * @MIPKEX_A_KDC: nest of &enum mipkex_kdc_attr
+ * @MIPKEX_A_SELFTEST: nest of &enum mipkex_selftest_attr (read only)
+ * @MIPKEX_A_RESULT: u8, &enum mipkex_result (read only)
+ * @MIPKEX_A_COUNT: u32, number of entries a flush removed (read only)
  * @__MIPKEX_A_MAX: one past the last attribute
  */
 enum mipkex_attr {
@@ -80,6 +153,13 @@ enum mipkex_attr {
 	MIPKEX_A_HOOKS,
 	MIPKEX_A_QUEUE_MAX,
 	MIPKEX_A_STATS,
+	MIPKEX_A_VENDOR,
+	MIPKEX_A_KEY0,
+	MIPKEX_A_PEER,
+	MIPKEX_A_KDC,
+	MIPKEX_A_SELFTEST,
+	MIPKEX_A_RESULT,
+	MIPKEX_A_COUNT,
 	__MIPKEX_A_MAX
 };
 
@@ -124,5 +204,261 @@ enum mipkex_stat {
 };
 
 #define MIPKEX_STAT_MAX (__MIPKEX_STAT_MAX - 1)
+
+/** Shortest and longest key (KEY0, FA-HA key, KDC seed), in bytes. */
+#define MIPKEX_KEY_MIN_LEN	32
+#define MIPKEX_KEY_MAX_LEN	64
+/** Length of a key fingerprint, in bytes. */
+#define MIPKEX_FINGERPRINT_LEN	8
+/** Smallest SPI a KEY0 entry or peer may use (0-255 are reserved). */
+#define MIPKEX_SPI_MIN		256
+/** Longest NAI, in bytes (RFC 7542 via RFC 2794's one-byte length). */
+#define MIPKEX_NAI_MAX_LEN	253
+
+/**
+ * enum mipkex_result - what a NEW operation did
+ * @MIPKEX_RESULT_UNSPEC: unused
+ * @MIPKEX_RESULT_ADDED: a new entry was added
+ * @MIPKEX_RESULT_REPLACED: an existing entry was replaced
+ * @MIPKEX_RESULT_UNCHANGED: the entry in place was identical; untouched
+ */
+enum mipkex_result {
+	MIPKEX_RESULT_UNSPEC,
+	MIPKEX_RESULT_ADDED,
+	MIPKEX_RESULT_REPLACED,
+	MIPKEX_RESULT_UNCHANGED,
+};
+
+/**
+ * enum mipkex_aead - AEAD for identity encryption and key wrapping
+ * @MIPKEX_AEAD_UNSPEC: unused
+ * @MIPKEX_AEAD_AES_256_GCM: AES-256-GCM, 16-byte tag (default)
+ * @MIPKEX_AEAD_CHACHA20_POLY1305: ChaCha20-Poly1305 (RFC 8439)
+ * @__MIPKEX_AEAD_MAX: one past the last
+ */
+enum mipkex_aead {
+	MIPKEX_AEAD_UNSPEC,
+	MIPKEX_AEAD_AES_256_GCM,
+	MIPKEX_AEAD_CHACHA20_POLY1305,
+	__MIPKEX_AEAD_MAX
+};
+
+#define MIPKEX_AEAD_MAX (__MIPKEX_AEAD_MAX - 1)
+
+/**
+ * enum mipkex_auth - RFC 5944 authenticator algorithm
+ * @MIPKEX_AUTH_UNSPEC: unused
+ * @MIPKEX_AUTH_HMAC_SHA256: HMAC-SHA256, 32 bytes (default)
+ * @MIPKEX_AUTH_HMAC_MD5: HMAC-MD5, 16 bytes; refused unless the KDC
+ *	parameters have %MIPKEX_KDC_A_LEGACY set
+ * @__MIPKEX_AUTH_MAX: one past the last
+ */
+enum mipkex_auth {
+	MIPKEX_AUTH_UNSPEC,
+	MIPKEX_AUTH_HMAC_SHA256,
+	MIPKEX_AUTH_HMAC_MD5,
+	__MIPKEX_AUTH_MAX
+};
+
+#define MIPKEX_AUTH_MAX (__MIPKEX_AUTH_MAX - 1)
+
+/**
+ * enum mipkex_replay - replay protection of a KEY0 security association
+ * @MIPKEX_REPLAY_UNSPEC: unused
+ * @MIPKEX_REPLAY_TIMESTAMP: RFC 5944 timestamps within a window (default)
+ * @MIPKEX_REPLAY_NONCE: RFC 5944 nonces
+ * @__MIPKEX_REPLAY_MAX: one past the last
+ */
+enum mipkex_replay {
+	MIPKEX_REPLAY_UNSPEC,
+	MIPKEX_REPLAY_TIMESTAMP,
+	MIPKEX_REPLAY_NONCE,
+	__MIPKEX_REPLAY_MAX
+};
+
+#define MIPKEX_REPLAY_MAX (__MIPKEX_REPLAY_MAX - 1)
+
+/**
+ * enum mipkex_key0_attr - a KEY0 security association (MN-HA, the key the
+ *	mobile node shares with its home agent), inside %MIPKEX_A_KEY0
+ * @MIPKEX_KEY0_A_UNSPEC: unused
+ * @MIPKEX_KEY0_A_SPI: u32, the SPI (>= %MIPKEX_SPI_MIN); unique
+ * @MIPKEX_KEY0_A_NAI: string, the mobile node's NAI (1 to
+ *	%MIPKEX_NAI_MAX_LEN bytes, no NUL inside); unique
+ * @MIPKEX_KEY0_A_HOME_ADDR: be32, the mobile node's home address
+ * @MIPKEX_KEY0_A_HA_ADDR: be32, its home agent's address
+ * @MIPKEX_KEY0_A_KEY: binary, the key (write only)
+ * @MIPKEX_KEY0_A_FINGERPRINT: binary, %MIPKEX_FINGERPRINT_LEN bytes (read only)
+ * @MIPKEX_KEY0_A_AEAD: u8, &enum mipkex_aead
+ * @MIPKEX_KEY0_A_AUTH: u8, &enum mipkex_auth
+ * @MIPKEX_KEY0_A_REPLAY: u8, &enum mipkex_replay
+ * @MIPKEX_KEY0_A_WINDOW: u32, timestamp window in seconds (1-3600)
+ * @__MIPKEX_KEY0_A_MAX: one past the last
+ */
+enum mipkex_key0_attr {
+	MIPKEX_KEY0_A_UNSPEC,
+	MIPKEX_KEY0_A_SPI,
+	MIPKEX_KEY0_A_NAI,
+	MIPKEX_KEY0_A_HOME_ADDR,
+	MIPKEX_KEY0_A_HA_ADDR,
+	MIPKEX_KEY0_A_KEY,
+	MIPKEX_KEY0_A_FINGERPRINT,
+	MIPKEX_KEY0_A_AEAD,
+	MIPKEX_KEY0_A_AUTH,
+	MIPKEX_KEY0_A_REPLAY,
+	MIPKEX_KEY0_A_WINDOW,
+	__MIPKEX_KEY0_A_MAX
+};
+
+#define MIPKEX_KEY0_A_MAX (__MIPKEX_KEY0_A_MAX - 1)
+
+/**
+ * enum mipkex_peer_attr - an FA-HA security association, inside
+ *	%MIPKEX_A_PEER (on an HA the peer is a foreign agent, on an FA a home
+ *	agent)
+ * @MIPKEX_PEER_A_UNSPEC: unused
+ * @MIPKEX_PEER_A_ADDR: be32, the peer's address; unique
+ * @MIPKEX_PEER_A_SPI: u32, the SPI of the FA-HA authentication extension
+ *	(>= %MIPKEX_SPI_MIN)
+ * @MIPKEX_PEER_A_KEY: binary, the FA-HA key (write only)
+ * @MIPKEX_PEER_A_FINGERPRINT: binary, %MIPKEX_FINGERPRINT_LEN bytes (read only)
+ * @MIPKEX_PEER_A_AEAD: u8, &enum mipkex_aead, for key wrapping
+ * @MIPKEX_PEER_A_AUTH: u8, &enum mipkex_auth
+ * @__MIPKEX_PEER_A_MAX: one past the last
+ */
+enum mipkex_peer_attr {
+	MIPKEX_PEER_A_UNSPEC,
+	MIPKEX_PEER_A_ADDR,
+	MIPKEX_PEER_A_SPI,
+	MIPKEX_PEER_A_KEY,
+	MIPKEX_PEER_A_FINGERPRINT,
+	MIPKEX_PEER_A_AEAD,
+	MIPKEX_PEER_A_AUTH,
+	__MIPKEX_PEER_A_MAX
+};
+
+#define MIPKEX_PEER_A_MAX (__MIPKEX_PEER_A_MAX - 1)
+
+/**
+ * enum mipkex_kdc_mode - how the key distribution centre makes KEY1-3
+ * @MIPKEX_KDC_MODE_UNSPEC: unused
+ * @MIPKEX_KDC_MODE_STATEFUL: random keys, kept with the binding (default)
+ * @MIPKEX_KDC_MODE_SEMI: derived from the seed and the registration
+ * @MIPKEX_KDC_MODE_DH: stateless: KEY1 and KEY3 from a Diffie-Hellman
+ *	exchange between mobile node and home agent
+ * @__MIPKEX_KDC_MODE_MAX: one past the last
+ */
+enum mipkex_kdc_mode {
+	MIPKEX_KDC_MODE_UNSPEC,
+	MIPKEX_KDC_MODE_STATEFUL,
+	MIPKEX_KDC_MODE_SEMI,
+	MIPKEX_KDC_MODE_DH,
+	__MIPKEX_KDC_MODE_MAX
+};
+
+#define MIPKEX_KDC_MODE_MAX (__MIPKEX_KDC_MODE_MAX - 1)
+
+/* IANA IKEv2 Diffie-Hellman group numbers mipkex knows. */
+#define MIPKEX_DH_GROUP_MODP768		1	/* legacy only */
+#define MIPKEX_DH_GROUP_MODP1024	2	/* legacy only */
+#define MIPKEX_DH_GROUP_MODP2048	14
+#define MIPKEX_DH_GROUP_MODP3072	15
+#define MIPKEX_DH_GROUP_X25519		31
+/** Longest DH group preference list. */
+#define MIPKEX_DH_GROUPS_MAX		8
+
+/**
+ * enum mipkex_xform - transforms the node accepts, as bits of
+ *	%MIPKEX_KDC_A_TRANSFORMS
+ * @MIPKEX_XFORM_AES_GCM_128: ENCR_AES_GCM_16 with a 128-bit key
+ * @MIPKEX_XFORM_AES_GCM_256: ENCR_AES_GCM_16 with a 256-bit key
+ * @MIPKEX_XFORM_CHACHA20_POLY1305: ENCR_CHACHA20_POLY1305
+ * @MIPKEX_XFORM_HMAC_SHA256_128: AUTH_HMAC_SHA2_256_128
+ * @MIPKEX_XFORM_HMAC_SHA1_96: AUTH_HMAC_SHA1_96 (needs %MIPKEX_KDC_A_LEGACY)
+ * @__MIPKEX_XFORM_MAX: one past the last
+ */
+enum mipkex_xform {
+	MIPKEX_XFORM_AES_GCM_128,
+	MIPKEX_XFORM_AES_GCM_256,
+	MIPKEX_XFORM_CHACHA20_POLY1305,
+	MIPKEX_XFORM_HMAC_SHA256_128,
+	MIPKEX_XFORM_HMAC_SHA1_96,
+	__MIPKEX_XFORM_MAX
+};
+
+/**
+ * enum mipkex_kdc_attr - key distribution centre and negotiation policy,
+ *	inside %MIPKEX_A_KDC
+ * @MIPKEX_KDC_A_UNSPEC: unused
+ * @MIPKEX_KDC_A_MODE: u8, &enum mipkex_kdc_mode
+ * @MIPKEX_KDC_A_SEED: binary, the semi-stateful seed key (write only)
+ * @MIPKEX_KDC_A_SEED_FINGERPRINT: binary, the seed's fingerprint, absent
+ *	when no seed is set (read only)
+ * @MIPKEX_KDC_A_DH_GROUPS: binary, array of u16 (host order) DH group
+ *	numbers in preference order, 1 to %MIPKEX_DH_GROUPS_MAX, no duplicate
+ *	(default: 31, 15, 14)
+ * @MIPKEX_KDC_A_MIN_DH_BITS: u32, minimum DH strength in bits of security
+ *	(SP 800-57: group 1 64, 2 80, 14 112, 15 128, 31 128; default 112)
+ * @MIPKEX_KDC_A_TRANSFORMS: u32, bitmap of &enum mipkex_xform accepted
+ *	(default: AES-GCM-128, AES-GCM-256, ChaCha20-Poly1305, HMAC-SHA256-128)
+ * @MIPKEX_KDC_A_LIFETIME: u32, longest SA lifetime granted, seconds
+ *	(60-86400, default 3600)
+ * @MIPKEX_KDC_A_LEGACY: u8, 1 allows DH groups 1 and 2, HMAC-MD5 and
+ *	HMAC-SHA1-96 (default 0)
+ * @MIPKEX_KDC_A_INSECURE: u8, 1 sends and accepts KEY2/KEY3 for foreign
+ *	agents in clear, as the patent does (default 0)
+ * @MIPKEX_KDC_A_USER_PRIME: binary, the prime of the one user-defined DH
+ *	group accepted (256-1024 bytes, big endian, at least 2048 bits);
+ *	empty to remove it
+ * @MIPKEX_KDC_A_USER_GENERATOR: binary, its generator (big endian, 1 < g <
+ *	p - 1); given with %MIPKEX_KDC_A_USER_PRIME
+ * @__MIPKEX_KDC_A_MAX: one past the last
+ */
+enum mipkex_kdc_attr {
+	MIPKEX_KDC_A_UNSPEC,
+	MIPKEX_KDC_A_MODE,
+	MIPKEX_KDC_A_SEED,
+	MIPKEX_KDC_A_SEED_FINGERPRINT,
+	MIPKEX_KDC_A_DH_GROUPS,
+	MIPKEX_KDC_A_MIN_DH_BITS,
+	MIPKEX_KDC_A_TRANSFORMS,
+	MIPKEX_KDC_A_LIFETIME,
+	MIPKEX_KDC_A_LEGACY,
+	MIPKEX_KDC_A_INSECURE,
+	MIPKEX_KDC_A_USER_PRIME,
+	MIPKEX_KDC_A_USER_GENERATOR,
+	__MIPKEX_KDC_A_MAX
+};
+
+#define MIPKEX_KDC_A_MAX (__MIPKEX_KDC_A_MAX - 1)
+
+/**
+ * enum mipkex_selftest_attr - load-time known-answer tests, inside
+ *	%MIPKEX_A_SELFTEST
+ * @MIPKEX_SELFTEST_A_UNSPEC: unused
+ * @MIPKEX_SELFTEST_A_PASSED: u32, tests that gave the expected answer
+ * @MIPKEX_SELFTEST_A_FAILED: u32, tests that did not (the module refuses to
+ *	load when one fails, so a loaded module reports 0)
+ * @MIPKEX_SELFTEST_A_SKIPPED: u32, tests of algorithms the kernel does not
+ *	offer (HMAC-MD5 and ChaCha20-Poly1305 under fips=1)
+ * @MIPKEX_SELFTEST_A_TEST: nest, one per test, of %MIPKEX_SELFTEST_A_NAME
+ *	and %MIPKEX_SELFTEST_A_ERROR
+ * @MIPKEX_SELFTEST_A_NAME: string, the test's name
+ * @MIPKEX_SELFTEST_A_ERROR: s32, 0 passed, else a negative errno
+ *	(-ENOENT: algorithm unavailable, skipped)
+ * @__MIPKEX_SELFTEST_A_MAX: one past the last
+ */
+enum mipkex_selftest_attr {
+	MIPKEX_SELFTEST_A_UNSPEC,
+	MIPKEX_SELFTEST_A_PASSED,
+	MIPKEX_SELFTEST_A_FAILED,
+	MIPKEX_SELFTEST_A_SKIPPED,
+	MIPKEX_SELFTEST_A_TEST,
+	MIPKEX_SELFTEST_A_NAME,
+	MIPKEX_SELFTEST_A_ERROR,
+	__MIPKEX_SELFTEST_A_MAX
+};
+
+#define MIPKEX_SELFTEST_A_MAX (__MIPKEX_SELFTEST_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_MIPKEX_H */
