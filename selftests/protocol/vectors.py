@@ -6,8 +6,10 @@
 # protocol.rst alone, independently of the module's C codec, and needs the
 # python3-cryptography package. Output: reStructuredText on stdout.
 #
-# Usage: vectors.py            print section 10
-#        vectors.py --json     print the vectors as JSON (for selftests)
+# Usage: vectors.py              print section 10
+#        vectors.py --json       print the vectors as JSON (for selftests)
+#        vectors.py --kdc-json   print the KDC known answers, the contents of
+#                                selftests/protocol/kdc_vectors.json
 
 import hashlib
 import hmac as py_hmac
@@ -45,12 +47,21 @@ HA_X25519_PRIV = bytes(range(0xa0, 0xc0))   # only for the 10.1 key1 vector
 KEY1 = bytes(range(0x40, 0x60))             # 10.4
 KEY1_SA_SPI = 0x00000300
 REPLY_CODE = 0
-SEMI_SEED = bytes(range(0x60, 0x80))        # 10.1, illustrative
-SEMI_CONTEXT = b"illustrative semi-stateful context"
+SEMI_SEED = bytes(range(0x60, 0x80))        # semi-stateful seed (8.6.2)
+SEMI_CONTEXT = b"illustrative semi-stateful context"   # 10.1, two blocks
 SEMI_L = 512
+FA_HA_KEY = bytes(range(0xc0, 0xe0))        # FA-HA key, 32 bytes
+FA_HA_SPI = 0x00002001
+KEY2 = bytes(range(0xe0, 0x100))            # stateful KEY2, DH-mode KEY2
+KEY3 = bytes(range(0x20, 0x40))             # stateful KEY3
+KEY2_SA_SPI = 0x00000301
+KEY3_SA_SPI = 0x00000302
+HA_MN_HA_ESP_SPI = 0x00000500               # the HA's inbound SPIs (6.4)
+HA_MN_FA_ESP_SPI = 0x00000501
 
 LABELS = [b"mipkex id-enc", b"mipkex wrap", b"mipkex mn-ha",
-          b"mipkex key1", b"mipkex semi"]
+          b"mipkex key1", b"mipkex key3", b"mipkex semi",
+          b"mipkex fingerprint"]
 
 # --------------------------------------------------------------------------
 # Constructions (section 8)
@@ -82,6 +93,12 @@ def kdf(k, label, context, bits):
 
 def ctx(spi, ident=IDENT):
     return struct.pack(">I", spi) + ident
+
+
+def fa_wrap_ctx(spi=FA_HA_SPI, ident=IDENT, home=HOME_ADDR, ha=HA_ADDR):
+    """8.1: wrap context for elements to the FA: SPI || Identification ||
+    home address || home agent address (the reply's fixed part)."""
+    return struct.pack(">I", spi) + ident + home + ha
 
 
 def nonce(ident, direction, index):
@@ -130,19 +147,28 @@ def elem_head(content, spi):
     return struct.pack(">BBI", content, 0x80, spi)
 
 
+def nvse(vtype, value):
+    assert len(value) <= 247
+    return struct.pack(">BBHIH", 134, 8 + len(value), 0, VENDOR, vtype) + value
+
+
 def encrypted_element(alg, fixed, vtype, content, spi, k, direction, index,
-                      plaintext, label=b"mipkex id-enc"):
+                      plaintext, label=b"mipkex id-enc", in_nvse=False):
     """Returns (extension bytes, details) for an E = 1 element (8.2, 8.4)."""
     head = elem_head(content, spi)
-    ext_len = 6 + len(head) + len(plaintext) + 16
-    vhead = struct.pack(">BBHIH", 38, 0, ext_len, VENDOR, vtype)
-    key = kdf(k, label, ctx(spi), 256)
+    if in_nvse:
+        ext_len = 8 + len(head) + len(plaintext) + 16
+        vhead = struct.pack(">BBHIH", 134, ext_len, 0, VENDOR, vtype)
+    else:
+        ext_len = 6 + len(head) + len(plaintext) + 16
+        vhead = struct.pack(">BBHIH", 38, 0, ext_len, VENDOR, vtype)
+    key = kdf(k, label, fa_wrap_ctx(spi) if in_nvse else ctx(spi), 256)
     n = nonce(IDENT, direction, index)
     aad = fixed + vhead + head
     ct = aead(alg, key).encrypt(n, plaintext, aad)
     assert aead(alg, key).decrypt(n, ct, aad) == plaintext
     ext = vhead + head + ct
-    assert len(ext) == ext_len + 4
+    assert len(ext) == ext_len + (2 if in_nvse else 4)
     return ext, dict(alg=alg, key=key, nonce=n, aad=aad, plaintext=plaintext,
                      ciphertext=ct)
 
@@ -210,6 +236,147 @@ def build_request(mode, alg="AES-256-GCM"):
                 legacy_auth=hmac_md5(mnha_key, legacy_covered))
 
 # --------------------------------------------------------------------------
+# Key distribution centre (section 8.6)
+# --------------------------------------------------------------------------
+
+
+def fingerprint(key):
+    """8.6.5: KDF(key, "mipkex fingerprint", empty context, 64)."""
+    return kdf(key, b"mipkex fingerprint", b"", 64)
+
+
+def semi_context(n, ha=HA_ADDR, nai=MN_NAI, home=HOME_ADDR, coa=COA,
+                 ident=IDENT):
+    """8.6.2: n(1) || HA(4) || len(NAI)(1) || NAI || home(4) || CoA(4) ||
+    Identification(8)."""
+    assert 1 <= n <= 3 and 1 <= len(nai) <= 253
+    return bytes([n]) + ha + bytes([len(nai)]) + nai + home + coa + ident
+
+
+def semi_keys(seed=SEMI_SEED):
+    return [kdf(seed, b"mipkex semi", semi_context(n), 256) for n in (1, 2, 3)]
+
+
+def x25519(priv, peer_priv):
+    z = X25519PrivateKey.from_private_bytes(priv).exchange(
+        X25519PrivateKey.from_private_bytes(peer_priv).public_key())
+    assert z != bytes(32)
+    return z
+
+
+def dh_transcript(req_parts, reply_parts):
+    """8.6.3: the request's CVSEs of vendor types 5, 8 and 9, then the
+    reply's, whole and in message order."""
+    pieces = []
+    for parts in (req_parts, reply_parts):
+        for _, p in parts:
+            if p[0] == 38 and struct.unpack(">I", p[4:8])[0] == VENDOR and \
+                    struct.unpack(">H", p[8:10])[0] in (5, 8, 9):
+                pieces.append(p)
+    return pieces
+
+
+def dh_keys(z, transcript):
+    return (kdf(z, b"mipkex key1", transcript, 256),
+            kdf(z, b"mipkex key3", transcript, 256))
+
+
+def sa_info(sa_spi, key, lifetime=LIFETIME):
+    """5.4 INFO: SA SPI(4) || lifetime(4) || n(1) || reserved(1) || key."""
+    return struct.pack(">IIBB", sa_spi, lifetime, len(key), 0) + key
+
+
+def auth_ext(parts, etype, spi, key):
+    """Appends an authentication extension (3.2) with HMAC-SHA256."""
+    body = b"".join(p for _, p in parts)
+    covered = body + struct.pack(">BBI", etype, 36, spi)
+    return covered[len(body):] + hmac_sha256(key, covered), len(body), covered
+
+
+def relayed_request():
+    """9.1 as the FA relays it: the request of 10.6 with an FA-HA
+    authentication extension (34) keyed with the FA-HA key."""
+    req = build_request("kdc")
+    parts = list(req["parts"])
+    ext, off, covered = auth_ext(parts, 34, FA_HA_SPI, FA_HA_KEY)
+    parts.append(("FA-HA authentication (34), SPI 0x%08x, HMAC-SHA256"
+                  % FA_HA_SPI, ext))
+    return dict(parts=parts, msg=b"".join(p for _, p in parts),
+                auth_off=off, covered=covered, auth=ext[6:])
+
+
+DISP = {"stateful": "stateful", "semi": "semi-stateful", "dh": "DH"}
+
+
+def build_reply(mode, alg="AES-256-GCM"):
+    """9.2 reply, HA to FA. mode: "stateful", "semi" or "dh". Returns dict
+    with the HA-to-FA message, the FA-to-MN message and the details."""
+    fixed = rrp_fixed()
+    parts = [("fixed part (type 3, 20 bytes)", fixed)]
+    nai_ext = bytes([131, len(REALM_NAI)]) + REALM_NAI
+    parts.append(("NAI extension (131) \"@example.org\"", nai_ext))
+    parts.append(("CVSE vendor type 5, SA payload, MN-HA, SPI 0x%08x"
+                  % HA_MN_HA_ESP_SPI, sa_payload(1, HA_MN_HA_ESP_SPI)))
+    parts.append(("CVSE vendor type 5, SA payload, MN-FA, SPI 0x%08x"
+                  % HA_MN_FA_ESP_SPI, sa_payload(2, HA_MN_FA_ESP_SPI)))
+    d = dict(mode=mode, elems=[])
+    if mode == "dh":
+        req = build_request("x25519")
+        pub = x25519_public(HA_X25519_PRIV)
+        parts.append(("CVSE vendor type 8, key exchange, group 31",
+                      cvse(8, struct.pack(">HH", 31, 0) + pub)))
+        z = x25519(HA_X25519_PRIV, MN_X25519_PRIV)
+        assert z == x25519(MN_X25519_PRIV, HA_X25519_PRIV)
+        pieces = dh_transcript(req["parts"], parts)
+        transcript = b"".join(pieces)
+        k1, k3 = dh_keys(z, transcript)
+        keys = (k1, KEY2, k3)
+        d.update(z=z, transcript=transcript, pieces=pieces)
+    else:
+        kmode = 1 if mode == "stateful" else 2
+        parts.append(("CVSE vendor type 10, KDC, mode %d, SPI 0, no key"
+                      % kmode, cvse(10, struct.pack(">BBI", kmode, 0, 0))))
+        keys = (KEY1, KEY2, KEY3) if mode == "stateful" else \
+            tuple(semi_keys())
+    d["keys"] = keys
+    # CVSEs for the MN (KDC modes only): KEY1 then KEY3, direction 2.
+    if mode != "dh":
+        for index, (content, sa_spi, key, name) in enumerate((
+                (2, KEY1_SA_SPI, keys[0], "KEY1"),
+                (0, KEY3_SA_SPI, keys[2], "KEY3"))):
+            ext, w = encrypted_element(alg, fixed, 4, content, KEY0_SPI, KEY0,
+                                       2, index, sa_info(sa_spi, key),
+                                       label=b"mipkex wrap")
+            parts.append(("CVSE vendor type 4, %s, content %d, E = 1, "
+                          "SPI 0x%08x" % (name, content, KEY0_SPI), ext))
+            d["elems"].append(("%s for the MN: CVSE, content %d, direction "
+                               "2, index %d" % (name, content, index), w))
+    ext, off, covered = auth_ext(parts, 32, KEY0_SPI, kdf(
+        KEY0, b"mipkex mn-ha", ctx(KEY0_SPI), 256))
+    parts.append(("MN-HA authentication (32), SPI 0x%08x, HMAC-SHA256"
+                  % KEY0_SPI, ext))
+    d.update(mnha_off=off, mnha_covered=covered, mnha_auth=ext[6:])
+    to_mn = list(parts)
+    # NVSEs for the FA: KEY2 then KEY3, direction 3.
+    for index, (content, sa_spi, key, name) in enumerate((
+            (1, KEY2_SA_SPI, keys[1], "KEY2"),
+            (0, KEY3_SA_SPI, keys[2], "KEY3"))):
+        ext, w = encrypted_element(alg, fixed, 4, content, FA_HA_SPI,
+                                   FA_HA_KEY, 3, index, sa_info(sa_spi, key),
+                                   label=b"mipkex wrap", in_nvse=True)
+        parts.append(("NVSE vendor type 4, %s, content %d, E = 1, "
+                      "SPI 0x%08x" % (name, content, FA_HA_SPI), ext))
+        d["elems"].append(("%s for the FA: NVSE, content %d, direction 3, "
+                           "index %d" % (name, content, index), w))
+    ext, off, covered = auth_ext(parts, 34, FA_HA_SPI, FA_HA_KEY)
+    parts.append(("FA-HA authentication (34), SPI 0x%08x, HMAC-SHA256"
+                  % FA_HA_SPI, ext))
+    d.update(faha_off=off, faha_covered=covered, faha_auth=ext[6:],
+             parts=parts, msg=b"".join(p for _, p in parts),
+             to_mn_parts=to_mn, to_mn=b"".join(p for _, p in to_mn))
+    return d
+
+# --------------------------------------------------------------------------
 # reStructuredText output
 # --------------------------------------------------------------------------
 
@@ -253,42 +420,48 @@ def section10():
              "implementation of sections 3-8 written from this document alone "
              "(not from the module), and checked by "
              "``selftests/host/vectors.sh``; edit the generator, not the text. "
-             "All inputs are fixed, so every value is reproducible. Worked "
-             "replies and examples of key generation in each mode (stateful, "
-             "semi-stateful, Diffie-Hellman) come with the KDC implementation.")
+             "All inputs are fixed, so every value is reproducible; the keys "
+             "a real KDC would draw at random are fixed here too.")
     o.append("")
     o.append("Common inputs: ``VENDOR`` = %d (0x%08x); KEY0 = 32 bytes "
-             "``%s``, SPI 0x%08x; Identification 0x%s. All values below are "
-             "in hexadecimal unless stated otherwise."
-             % (VENDOR, VENDOR, KEY0.hex(), KEY0_SPI, IDENT.hex()))
+             "``%s``, SPI 0x%08x; FA-HA key = 32 bytes ``%s``, SPI 0x%08x; "
+             "Identification 0x%s (the request's and the reply's); mobile "
+             "node NAI \"%s\", home address 10.1.1.1; home agent 10.0.0.1; "
+             "care-of address (the FA) 10.0.0.2. All values below are in "
+             "hexadecimal unless stated otherwise."
+             % (VENDOR, VENDOR, KEY0.hex(), KEY0_SPI, FA_HA_KEY.hex(),
+                FA_HA_SPI, IDENT.hex(), MN_NAI.decode()))
 
     req = build_request("x25519")
     kdc = build_request("kdc")
+    dh = build_reply("dh")
 
     # 10.1
     heading(o, "10.1 Key derivation (8.1)")
-    o.append("One vector per label. For ``mipkex id-enc``, ``mipkex wrap`` and "
-             "``mipkex mn-ha`` the inputs are those of 10.2-10.5. Section 8 "
-             "does not fix the context of ``mipkex semi`` nor, byte for byte, "
-             "the transcript of ``mipkex key1``: their contexts here are "
-             "illustrative and only exercise the construction; the "
-             "``mipkex semi`` vector asks for 512 bits, two HMAC blocks. For "
-             "``mipkex key1``, K is the X25519 shared secret of the MN private "
-             "key of 10.5 and the HA private key ``%s``." % HA_X25519_PRIV.hex())
+    o.append("One vector per label, with the inputs of the messages below: "
+             "``mipkex id-enc``, ``mipkex wrap`` and ``mipkex mn-ha`` those "
+             "of 10.2-10.5; ``mipkex key1`` and ``mipkex key3`` the X25519 "
+             "exchange and the transcript of 10.9 (8.6.3); ``mipkex semi`` "
+             "the seed and the context of KEY1 in 10.8 (8.6.2); ``mipkex "
+             "fingerprint`` KEY0 (8.6.5). A last vector, ``mipkex semi`` with "
+             "an illustrative ASCII context and L = 512, exercises an output "
+             "of two HMAC blocks; no message uses it.")
     o.append("")
-    z = X25519PrivateKey.from_private_bytes(MN_X25519_PRIV).exchange(
-        X25519PrivateKey.from_private_bytes(HA_X25519_PRIV).public_key())
-    key1_ctx = req["parts"][4][1] + req["parts"][5][1] + req["parts"][6][1]
     kvec = [
         (b"mipkex id-enc", KEY0, ctx(KEY0_SPI), 256, "SPI || Identification"),
         (b"mipkex wrap", KEY0, ctx(KEY0_SPI), 256, "SPI || Identification"),
         (b"mipkex mn-ha", KEY0, ctx(KEY0_SPI), 256, "SPI || Identification"),
-        (b"mipkex key1", z, key1_ctx, 256,
-         "illustrative: CVSEs 5, 5, 8 of 10.5"),
+        (b"mipkex key1", dh["z"], dh["transcript"], 256,
+         "the transcript of 10.9"),
+        (b"mipkex key3", dh["z"], dh["transcript"], 256,
+         "the transcript of 10.9"),
+        (b"mipkex semi", SEMI_SEED, semi_context(1), 256,
+         "the context of KEY1, 8.6.2"),
+        (b"mipkex fingerprint", KEY0, b"", 64, "empty"),
         (b"mipkex semi", SEMI_SEED, SEMI_CONTEXT, SEMI_L,
          "illustrative, ASCII"),
     ]
-    assert [v[0] for v in kvec] == LABELS
+    assert [v[0] for v in kvec[:-1]] == LABELS
     for label, k, c, bits, note in kvec:
         o.append("``%s``, L = %d::" % (label.decode(), bits))
         o.append("")
@@ -401,6 +574,181 @@ def section10():
         o.append("Message (%d bytes)::" % len(r["msg"]))
         o.append("")
         dump(o, r["msg"])
+    # 10.7 fingerprints
+    heading(o, "10.7 Key fingerprints (8.6.5)")
+    o.append("The fingerprints of the configured keys of this section: KEY0, "
+             "the FA-HA key and the semi-stateful seed of 10.8.")
+    for name, k in (("KEY0", KEY0), ("the FA-HA key", FA_HA_KEY),
+                    ("the seed", SEMI_SEED)):
+        o.append("")
+        o.append("Fingerprint of %s::" % name)
+        o.append("")
+        field(o, "key", k)
+        field(o, "fingerprint", fingerprint(k),
+              "KDF(key, \"mipkex fingerprint\", empty, 64)")
+
+    # 10.8 semi-stateful keys
+    heading(o, "10.8 Semi-stateful keys (8.6.2)")
+    o.append("KEY1, KEY2 and KEY3 of the registration of 10.6 (relayed as in "
+             "10.10) in the semi-stateful mode: seed ``%s``; home agent "
+             "address 10.0.0.1 (the request's); NAI \"%s\" (%d bytes) and home "
+             "address 10.1.1.1 (the request's encrypted elements); care-of "
+             "address 10.0.0.2 and Identification 0x%s (the request's). The "
+             "reply of 10.12 delivers them." % (
+                 SEMI_SEED.hex(), MN_NAI.decode(), len(MN_NAI), IDENT.hex()))
+    for n, key in zip((1, 2, 3), semi_keys()):
+        o.append("")
+        o.append("KEY%d, semi-stateful::" % n)
+        o.append("")
+        field(o, "seed", SEMI_SEED)
+        field(o, "context", semi_context(n), "8.6.2")
+        field(o, "KEY%d" % n, key,
+              "KDF(seed, \"mipkex semi\", context, 256)")
+
+    # 10.9 DH keys
+    heading(o, "10.9 Diffie-Hellman keys (8.6.3)")
+    o.append("KEY1 and KEY3 of the X25519 exchange between the request of "
+             "10.5 and the reply of 10.13. The home agent's private value is "
+             "fixed here; a real one is random and used once. The transcript "
+             "is the request's two SA payloads and key exchange payload, "
+             "then the reply's, each CVSE whole. KEY2, which the home agent "
+             "draws at random in this mode, is ``%s`` in 10.13." % KEY2.hex())
+    o.append("")
+    o.append("The transcript (%d bytes)::" % len(dh["transcript"]))
+    o.append("")
+    o.append("    offset  length  element")
+    off = 0
+    for who, parts in (("request", req["parts"]), ("reply", dh["parts"])):
+        for name, p in parts:
+            if p in dh["pieces"]:
+                o.append("    %6d  %6d  %s: %s" % (
+                    off, len(p), who, name.replace("vendor type ", "")))
+                off += len(p)
+    assert off == len(dh["transcript"])
+    o.append("")
+    o.append("Diffie-Hellman keys, X25519::")
+    o.append("")
+    field(o, "MN private value", MN_X25519_PRIV)
+    field(o, "MN public value", x25519_public(MN_X25519_PRIV))
+    field(o, "HA private value", HA_X25519_PRIV)
+    field(o, "HA public value", x25519_public(HA_X25519_PRIV))
+    field(o, "Z", dh["z"], "X25519 shared secret")
+    field(o, "transcript", dh["transcript"])
+    field(o, "KEY1", dh["keys"][0], "KDF(Z, \"mipkex key1\", transcript, 256)")
+    field(o, "KEY3", dh["keys"][2], "KDF(Z, \"mipkex key3\", transcript, 256)")
+
+    # 10.10 relayed request
+    rel = relayed_request()
+    heading(o, "10.10 Request relayed by the FA (9.1)")
+    o.append("The request of 10.6 as the FA relays it to the home agent: "
+             "nothing followed the MN-HA authentication extension, and the FA "
+             "appends an FA-HA authentication extension (SPI 0x%08x), "
+             "HMAC-SHA256 keyed with the FA-HA key (8.3) over the first %d "
+             "bytes." % (FA_HA_SPI, len(rel["covered"])))
+    o.append("")
+    o.append("::")
+    o.append("")
+    annotated(o, rel["parts"])
+    o.append("")
+    o.append("FA-HA authenticator, relayed request::")
+    o.append("")
+    field(o, "FA-HA key", FA_HA_KEY)
+    o.append("    FA-HA covered bytes: %d" % len(rel["covered"]))
+    field(o, "FA-HA HMAC-SHA256", rel["auth"])
+    o.append("")
+    o.append("Message (%d bytes), FA to HA::" % len(rel["msg"]))
+    o.append("")
+    dump(o, rel["msg"])
+
+    # 10.11-10.13 replies
+    titles = {"stateful": ("10.11", "Reply, stateful mode (9.2)"),
+              "semi": ("10.12", "Reply, semi-stateful mode (9.2)"),
+              "dh": ("10.13", "Reply, Diffie-Hellman mode (9.2)")}
+    for mode in ("stateful", "semi", "dh"):
+        r = dh if mode == "dh" else build_reply(mode)
+        num, title = titles[mode]
+        heading(o, "%s %s" % (num, title))
+        common = ("Fixed part: code %d, lifetime %d, home address 10.1.1.1, "
+                  "home agent 10.0.0.1, Identification 0x%s. SA payloads: "
+                  "the responder's choice, the proposal and transform of "
+                  "10.5 with the home agent's inbound SPIs 0x%08x (MN-HA) "
+                  "and 0x%08x (MN-FA). SA SPIs (5.4): KEY1 0x%08x, KEY2 "
+                  "0x%08x, KEY3 0x%08x; key lifetime %d (the registration "
+                  "lifetime granted); AES-256-GCM." % (
+                      REPLY_CODE, LIFETIME, IDENT.hex(), HA_MN_HA_ESP_SPI,
+                      HA_MN_FA_ESP_SPI, KEY1_SA_SPI, KEY2_SA_SPI,
+                      KEY3_SA_SPI, LIFETIME))
+        if mode == "stateful":
+            o.append("The stateful answer to the relayed request of 10.10. "
+                     "The KDC's random keys, fixed here: KEY1 ``%s`` (that "
+                     "of 10.4), KEY2 ``%s``, KEY3 ``%s``. The KDC payload "
+                     "says mode 1. %s" % (KEY1.hex(), KEY2.hex(), KEY3.hex(),
+                                          common))
+        elif mode == "semi":
+            o.append("The semi-stateful answer to the relayed request of "
+                     "10.10: the keys of 10.8; the KDC payload says mode 2. "
+                     "Only the KDC payload and the wrapped keys differ from "
+                     "10.11. %s" % common)
+        else:
+            o.append("The answer to the request of 10.5, relayed by the FA "
+                     "as in 10.10 (with the FA-HA authentication extension "
+                     "appended to the message of 10.5). The key exchange "
+                     "payload carries the home agent's X25519 public value "
+                     "(10.9). The mobile node derives KEY1 and KEY3 itself, "
+                     "so no key travels to it; the FA gets KEY2 (random, "
+                     "fixed here) and KEY3 (10.9). %s" % common)
+        o.append("")
+        o.append("Wrapping keys, %s reply::" % (
+            DISP[mode]))
+        o.append("")
+        if mode != "dh":
+            field(o, "MN", kdf(KEY0, b"mipkex wrap", ctx(KEY0_SPI), 256),
+                  "KDF(KEY0, \"mipkex wrap\", SPI || Identification, 256)")
+        field(o, "FA context", fa_wrap_ctx(), "SPI || Identification || "
+              "home address || HA")
+        field(o, "FA", kdf(FA_HA_KEY, b"mipkex wrap", fa_wrap_ctx(), 256),
+              "KDF(FA-HA key, \"mipkex wrap\", FA context, 256)")
+        for name, w in r["elems"]:
+            o.append("")
+            o.append("%s, %s::" % (name, DISP[mode]))
+            o.append("")
+            field(o, "nonce", w["nonce"])
+            field(o, "associated data", w["aad"])
+            field(o, "plaintext", w["plaintext"], "SA SPI || lifetime || "
+                  "key length || reserved || key")
+            field(o, "ciphertext || tag", w["ciphertext"])
+        o.append("")
+        o.append("Authenticators, %s reply::" % (
+            DISP[mode]))
+        o.append("")
+        field(o, "MN-HA key", kdf(KEY0, b"mipkex mn-ha", ctx(KEY0_SPI), 256),
+              "that of 10.3")
+        o.append("    MN-HA covered bytes: %d" % len(r["mnha_covered"]))
+        field(o, "MN-HA HMAC-SHA256", r["mnha_auth"])
+        o.append("    FA-HA covered bytes: %d" % len(r["faha_covered"]))
+        field(o, "FA-HA HMAC-SHA256", r["faha_auth"], "keyed with the FA-HA "
+              "key")
+        o.append("")
+        o.append("The reply as the home agent sends it to the FA::")
+        o.append("")
+        annotated(o, r["parts"])
+        o.append("")
+        o.append("Message (%d bytes), HA to FA, %s::" % (
+            len(r["msg"]), DISP[mode]))
+        o.append("")
+        dump(o, r["msg"])
+        o.append("")
+        o.append("The FA verifies the FA-HA authenticator, unwraps KEY2 and "
+                 "KEY3, and relays to the mobile node the first %d bytes, "
+                 "through the MN-HA authentication extension::"
+                 % len(r["to_mn"]))
+        o.append("")
+        annotated(o, r["to_mn_parts"])
+        o.append("")
+        o.append("Message (%d bytes), FA to MN, %s::" % (
+            len(r["to_mn"]), DISP[mode]))
+        o.append("")
+        dump(o, r["to_mn"])
     o.append("")
     # Wrap prose paragraphs (never literal blocks, which are indented).
     wrapped = []
@@ -431,8 +779,46 @@ def as_json():
     return json.dumps(out, indent=1)
 
 
+def kdc_json():
+    """Known answers for the module's KDC self-tests (8.6): the contents of
+    selftests/protocol/kdc_vectors.json."""
+    dh = build_reply("dh")
+    semi = [dict(n=n, context=semi_context(n).hex(), key=k.hex())
+            for n, k in zip((1, 2, 3), semi_keys())]
+    out = {
+        "source": "selftests/protocol/vectors.py --kdc-json; "
+                  "Documentation/protocol.rst 8.6, 10.7-10.9",
+        "fingerprint": [
+            dict(name=name, key=k.hex(), fingerprint=fingerprint(k).hex())
+            for name, k in (("KEY0", KEY0), ("FA-HA key", FA_HA_KEY),
+                            ("seed", SEMI_SEED))],
+        "semi": {
+            "seed": SEMI_SEED.hex(),
+            "ident": IDENT.hex(),
+            "ha_addr": ".".join(map(str, HA_ADDR)),
+            "mn_nai": MN_NAI.decode(),
+            "home_addr": ".".join(map(str, HOME_ADDR)),
+            "coa": ".".join(map(str, COA)),
+            "keys": semi,
+        },
+        "dh": {
+            "group": 31,
+            "mn_private": MN_X25519_PRIV.hex(),
+            "ha_private": HA_X25519_PRIV.hex(),
+            "z": dh["z"].hex(),
+            "transcript_pieces": [p.hex() for p in dh["pieces"]],
+            "transcript": dh["transcript"].hex(),
+            "key1": dh["keys"][0].hex(),
+            "key3": dh["keys"][2].hex(),
+        },
+    }
+    return json.dumps(out, indent=1)
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["--json"]:
         print(as_json())
+    elif sys.argv[1:] == ["--kdc-json"]:
+        print(kdc_json())
     else:
         sys.stdout.write(section10())
