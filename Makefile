@@ -7,6 +7,7 @@
 #   make check    deps, build, static checks, host tests, one VM with every
 #                 kernel suite; ends with "N passed, N failed, N skipped"
 #   make demo     boot a VM, load the module, show three namespaces
+#   make bench    boot a VM and print provisioning and memory figures
 #   make install  install the module (for the running kernel) and the tool
 #
 # KVER (kernel release) and KDIR (its build tree) are discovered from
@@ -27,7 +28,7 @@ DEB_PACKAGES := linux-image-amd64 linux-headers-amd64 linux-source \
 	qemu-system-x86 busybox-static cpio kmod iproute2 procps \
 	gcc libc6-dev make pkg-config perl xz-utils binutils sparse \
 	libnl-3-dev libnl-genl-3-dev libpcap-dev \
-	python3 python3-scapy python3-cryptography python3-docutils tshark \
+	python3 python3-scapy python3-cryptography python3-docutils tshark jq \
 	clang libclang-rt-dev
 
 export KVER KDIR KSRC
@@ -125,6 +126,11 @@ demo: deps
 	@$(MAKE) --no-print-directory module tool
 	@selftests/vm/vmrun.sh -- selftests/demo.sh
 
+# Benchmarks: figures, not pass/fail (selftests/bench/).
+bench: deps
+	@$(MAKE) --no-print-directory module tool
+	@selftests/vm/vmrun.sh -m 2048 -t 1800 -- selftests/bench/run.sh
+
 install: module tool
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	install -D -m 0755 userspace/mipkex $(DESTDIR)$(PREFIX)/sbin/mipkex
@@ -142,4 +148,4 @@ clean:
 	rm -rf build
 
 .PHONY: all deps module tool testing-module ksrc selftests static module-w1 checkpatch \
-	kerneldoc docs check demo install clean
+	kerneldoc docs check demo bench install clean

@@ -18,6 +18,7 @@ SUITES=(
 	queue.sh
 	teardown.sh
 	reinject.sh
+	agents.sh
 )
 
 TIMEOUT=600
