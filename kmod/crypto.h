@@ -33,6 +33,8 @@
 #define MIPKEX_LABEL_SEMI	"mipkex semi"
 #define MIPKEX_LABEL_FPR	"mipkex fingerprint"
 
+int mipkex_crypto_init(void);
+void mipkex_crypto_uninit(void);
 int mipkex_kdf(const u8 *key, size_t keylen, const char *label,
 	       const struct kvec *ctx, unsigned int nctx, u8 *out,
 	       size_t outlen);

@@ -51,11 +51,23 @@ struct mipkex_dh_secret {
 const struct mipkex_dh_group *mipkex_dh_group_find(u16 id);
 int mipkex_dh_user_group_check(const u8 *p, unsigned int p_len,
 			       const u8 *g, unsigned int g_len);
+u16 mipkex_dh_user_strength(const u8 *p, unsigned int p_len);
 int mipkex_dh_generate(const struct mipkex_dh_group *group,
 		       struct mipkex_dh_secret *secret, u8 *pub);
 int mipkex_dh_check_public(const struct mipkex_dh_group *group,
 			   const u8 *pub, unsigned int len);
 int mipkex_dh_compute(struct mipkex_dh_secret *secret, const u8 *peer_pub,
 		      unsigned int len, u8 *z);
+
+/*
+ * Internal: the same with a private value given by the caller. Only the
+ * load-time self-tests (selftest.c) and the testing build (testing.c) call
+ * them directly; nothing reachable from the network does.
+ */
+int mipkex_dh_public_with_key(const struct mipkex_dh_group *group,
+			      const u8 *key, unsigned int keylen, u8 *pub);
+int mipkex_dh_compute_with_key(const struct mipkex_dh_group *group,
+			       const u8 *key, unsigned int keylen,
+			       const u8 *peer_pub, unsigned int len, u8 *z);
 
 #endif /* _MIPKEX_DH_H */

@@ -8,6 +8,8 @@
 #include <net/genetlink.h>
 
 #include "mipkex.h"
+#include "crypto.h"
+#include "selftest.h"
 
 struct workqueue_struct *mipkex_wq;
 
@@ -20,9 +22,19 @@ static int __init mipkex_init(void)
 		return -EINVAL;
 	}
 
+	err = mipkex_crypto_init();
+	if (err)
+		return err;
+
+	err = mipkex_selftest_run();
+	if (err)
+		goto err_crypto;
+
 	mipkex_wq = alloc_workqueue("mipkex", WQ_UNBOUND, 0);
-	if (!mipkex_wq)
-		return -ENOMEM;
+	if (!mipkex_wq) {
+		err = -ENOMEM;
+		goto err_crypto;
+	}
 
 	err = mipkex_netns_init();
 	if (err)
@@ -40,6 +52,8 @@ err_netns:
 	mipkex_netns_uninit();
 err_wq:
 	destroy_workqueue(mipkex_wq);
+err_crypto:
+	mipkex_crypto_uninit();
 	return err;
 }
 
@@ -49,6 +63,7 @@ static void __exit mipkex_exit(void)
 	mipkex_genl_uninit();
 	mipkex_netns_uninit();
 	destroy_workqueue(mipkex_wq);
+	mipkex_crypto_uninit();
 	pr_info("unloaded\n");
 }
 
