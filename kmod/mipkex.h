@@ -9,11 +9,17 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
+#include <linux/netlink.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
 
 #include <linux/mipkex.h>
+
+#include "key0.h"
+#include "peer.h"
+
+struct mipkex_kdc_conf;
 
 /**
  * struct mipkex_queue - bounded FIFO of datagrams waiting for the worker
@@ -40,6 +46,14 @@ struct mipkex_queue {
  * @ops: the LOCAL_IN and LOCAL_OUT hooks of this namespace
  * @queue: datagrams stolen by the hooks, waiting for the worker
  * @stats: counters indexed by &enum mipkex_stat
+ * @conf_lock: serialises every write to @key0, @peers, @kdc and @vendor
+ *	(never taken with @lock: role changes do not touch them)
+ * @key0: the KEY0 entries
+ * @peers: the FA-HA peers
+ * @kdc: KDC and negotiation parameters; never NULL; replaced whole under
+ *	@conf_lock, read under RCU
+ * @vendor: SMI enterprise number of the vendor extensions; written under
+ *	@conf_lock, read with READ_ONCE()
  */
 struct mipkex_net {
 	struct net *net;
@@ -49,10 +63,30 @@ struct mipkex_net {
 	struct nf_hook_ops ops[2];
 	struct mipkex_queue queue;
 	atomic64_t stats[__MIPKEX_STAT_MAX];
+	struct mutex conf_lock; /* key0, peers, kdc, vendor writes */
+	struct mipkex_key0_store key0;
+	struct mipkex_peer_store peers;
+	struct mipkex_kdc_conf __rcu *kdc;
+	u32 vendor;
 };
 
 extern struct workqueue_struct *mipkex_wq;
 extern unsigned int mipkex_max_queue;
+
+/**
+ * mipkex_set_err() - report an error message that is not a literal
+ * @extack: the extended ack, or NULL
+ * @attr: the attribute to blame, or NULL
+ * @msg: the message; must be static (it is read after the handler returns)
+ */
+static inline void mipkex_set_err(struct netlink_ext_ack *extack,
+				  const struct nlattr *attr, const char *msg)
+{
+	if (extack) {
+		extack->_msg = msg;
+		extack->bad_attr = attr;
+	}
+}
 
 static inline void mipkex_stat_inc(struct mipkex_net *mn, enum mipkex_stat s)
 {
@@ -94,6 +128,16 @@ static inline bool mipkex_testing_held(void)
 static inline void mipkex_testing_init(void) {}
 static inline void mipkex_testing_uninit(void) {}
 #endif
+
+/* config.c */
+int mipkex_config_init(struct mipkex_net *mn);
+void mipkex_config_uninit(struct mipkex_net *mn);
+void mipkex_vendor_set(struct mipkex_net *mn, u32 vendor);
+int mipkex_kdc_set(struct mipkex_net *mn, struct nlattr *nest,
+		   struct nlattr **tb, struct netlink_ext_ack *extack);
+int mipkex_kdc_fill(struct sk_buff *msg, struct mipkex_net *mn);
+int mipkex_kdc_groups_validate(const struct nlattr *attr,
+			       struct netlink_ext_ack *extack);
 
 /* netlink.c */
 int mipkex_genl_init(void);

@@ -5,18 +5,244 @@
  * Every operation acts on the namespace of the requesting socket. Policies are
  * per operation and strictly validated; an operation without a policy accepts
  * no attribute. Writes need CAP_NET_ADMIN in the namespace's user namespace.
+ *
+ * Errors: a malformed attribute (wrong type or length) is -EINVAL; a number
+ * outside the range its policy states is -ERANGE ("integer out of range");
+ * every other rejection is -EINVAL with a message naming the attribute, and
+ * the attribute's offset, or the missing attribute, in the extended ack;
+ * except -EEXIST, -ENOENT (NLM_F_* semantics of NEW, DEL and GET) and
+ * -ENOSPC (the max_key0 / max_peer bound). A rejected request changes nothing.
+ *
+ * Keys (KEY0, FA-HA, KDC seed) are write only: they are zeroised in the
+ * request once copied and never put into a reply.
  */
 
+#include <linux/in.h>
 #include <linux/module.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "kdc.h"
+#include "key0.h"
 #include "mipkex.h"
+#include "peer.h"
+#include "selftest.h"
 
 static struct genl_family mipkex_genl_family;
 
+/*
+ * Checks too specific for a policy range, with their own messages. Only
+ * binary and string attributes get a validation function in a policy: 6.1's
+ * policy dump (in every extended ack that blames an attribute) reads the
+ * range of an integer attribute from the union that holds the function, and
+ * warns. Integer checks are made in code, after parsing (mipkex_*_check()).
+ */
+
+static int mipkex_check_key_len(const struct nlattr *attr,
+				struct netlink_ext_ack *extack,
+				const char *msg)
+{
+	if (nla_len(attr) < MIPKEX_KEY_MIN_LEN ||
+	    nla_len(attr) > MIPKEX_KEY_MAX_LEN) {
+		mipkex_set_err(extack, attr, msg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mipkex_key0_key_validate(const struct nlattr *attr,
+				    struct netlink_ext_ack *extack)
+{
+	return mipkex_check_key_len(attr, extack,
+				    "KEY0 key must be 32 to 64 bytes");
+}
+
+/* The policy made sure of a NUL within 254 bytes and 253 bytes at most. */
+static int mipkex_key0_nai_validate(const struct nlattr *attr,
+				    struct netlink_ext_ack *extack)
+{
+	const char *nai = nla_data(attr);
+	int len = nla_len(attr);
+
+	if (!len || !nai[0]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr, "KEY0 NAI must not be empty");
+		return -EINVAL;
+	}
+	if (strnlen(nai, len) != len - 1) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "KEY0 NAI must be one NUL-terminated string, without NUL inside");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mipkex_peer_key_validate(const struct nlattr *attr,
+				    struct netlink_ext_ack *extack)
+{
+	return mipkex_check_key_len(attr, extack,
+				    "peer key must be 32 to 64 bytes");
+}
+
+static int mipkex_kdc_seed_validate(const struct nlattr *attr,
+				    struct netlink_ext_ack *extack)
+{
+	return mipkex_check_key_len(attr, extack,
+				    "KDC seed must be 32 to 64 bytes");
+}
+
+static int mipkex_kdc_prime_validate(const struct nlattr *attr,
+				     struct netlink_ext_ack *extack)
+{
+	int len = nla_len(attr);
+
+	if (len && (len < 256 || len > 1024)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "KDC user prime must be 256 to 1024 bytes, or empty to remove it");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mipkex_kdc_generator_validate(const struct nlattr *attr,
+					 struct netlink_ext_ack *extack)
+{
+	if (!nla_len(attr) || nla_len(attr) > 1024) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "KDC user generator must be 1 to 1024 bytes");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct netlink_range_validation mipkex_lifetime_range = {
+	.min = 60,
+	.max = 86400,
+};
+
+static struct netlink_range_validation mipkex_vendor_range = {
+	.min = 1,
+	.max = 0xffffff,
+};
+
+#define MIPKEX_REJECT(msg) { .type = NLA_REJECT, .reject_message = (msg) }
+
+static const struct nla_policy mipkex_key0_new_policy[MIPKEX_KEY0_A_MAX + 1] = {
+	[MIPKEX_KEY0_A_SPI] = { .type = NLA_U32 },
+	[MIPKEX_KEY0_A_NAI] = NLA_POLICY_VALIDATE_FN(NLA_NUL_STRING,
+						     mipkex_key0_nai_validate,
+						     MIPKEX_NAI_MAX_LEN),
+	[MIPKEX_KEY0_A_HOME_ADDR] = { .type = NLA_BE32 },
+	[MIPKEX_KEY0_A_HA_ADDR] = { .type = NLA_BE32 },
+	[MIPKEX_KEY0_A_KEY] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
+						     mipkex_key0_key_validate),
+	[MIPKEX_KEY0_A_FINGERPRINT] =
+		MIPKEX_REJECT("KEY0 fingerprint is read-only: it is computed from the key"),
+	[MIPKEX_KEY0_A_AEAD] = NLA_POLICY_RANGE(NLA_U8, 1, MIPKEX_AEAD_MAX),
+	[MIPKEX_KEY0_A_AUTH] = NLA_POLICY_RANGE(NLA_U8, 1, MIPKEX_AUTH_MAX),
+	[MIPKEX_KEY0_A_REPLAY] = NLA_POLICY_RANGE(NLA_U8, 1, MIPKEX_REPLAY_MAX),
+	[MIPKEX_KEY0_A_WINDOW] = NLA_POLICY_RANGE(NLA_U32, 1, 3600),
+};
+
+#define MIPKEX_KEY0_BY_SPI "KEY0 entries are deleted and read by SPI alone"
+
+static const struct nla_policy mipkex_key0_spi_policy[MIPKEX_KEY0_A_MAX + 1] = {
+	[MIPKEX_KEY0_A_SPI] = { .type = NLA_U32 },
+	[MIPKEX_KEY0_A_NAI] = MIPKEX_REJECT(MIPKEX_KEY0_BY_SPI),
+	[MIPKEX_KEY0_A_HOME_ADDR] = MIPKEX_REJECT(MIPKEX_KEY0_BY_SPI),
+	[MIPKEX_KEY0_A_HA_ADDR] = MIPKEX_REJECT(MIPKEX_KEY0_BY_SPI),
+	[MIPKEX_KEY0_A_KEY] = MIPKEX_REJECT(MIPKEX_KEY0_BY_SPI),
+	[MIPKEX_KEY0_A_FINGERPRINT] =
+		MIPKEX_REJECT("KEY0 fingerprint is read-only: it is computed from the key"),
+	[MIPKEX_KEY0_A_AEAD] = MIPKEX_REJECT(MIPKEX_KEY0_BY_SPI),
+	[MIPKEX_KEY0_A_AUTH] = MIPKEX_REJECT(MIPKEX_KEY0_BY_SPI),
+	[MIPKEX_KEY0_A_REPLAY] = MIPKEX_REJECT(MIPKEX_KEY0_BY_SPI),
+	[MIPKEX_KEY0_A_WINDOW] = MIPKEX_REJECT(MIPKEX_KEY0_BY_SPI),
+};
+
+static const struct nla_policy mipkex_peer_new_policy[MIPKEX_PEER_A_MAX + 1] = {
+	[MIPKEX_PEER_A_ADDR] = { .type = NLA_BE32 },
+	[MIPKEX_PEER_A_SPI] = { .type = NLA_U32 },
+	[MIPKEX_PEER_A_KEY] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
+						     mipkex_peer_key_validate),
+	[MIPKEX_PEER_A_FINGERPRINT] =
+		MIPKEX_REJECT("peer fingerprint is read-only: it is computed from the key"),
+	[MIPKEX_PEER_A_AEAD] = NLA_POLICY_RANGE(NLA_U8, 1, MIPKEX_AEAD_MAX),
+	[MIPKEX_PEER_A_AUTH] = NLA_POLICY_RANGE(NLA_U8, 1, MIPKEX_AUTH_MAX),
+};
+
+#define MIPKEX_PEER_BY_ADDR "peers are deleted and read by address alone"
+
+static const struct nla_policy mipkex_peer_addr_policy[MIPKEX_PEER_A_MAX + 1] = {
+	[MIPKEX_PEER_A_ADDR] = { .type = NLA_BE32 },
+	[MIPKEX_PEER_A_SPI] = MIPKEX_REJECT(MIPKEX_PEER_BY_ADDR),
+	[MIPKEX_PEER_A_KEY] = MIPKEX_REJECT(MIPKEX_PEER_BY_ADDR),
+	[MIPKEX_PEER_A_FINGERPRINT] =
+		MIPKEX_REJECT("peer fingerprint is read-only: it is computed from the key"),
+	[MIPKEX_PEER_A_AEAD] = MIPKEX_REJECT(MIPKEX_PEER_BY_ADDR),
+	[MIPKEX_PEER_A_AUTH] = MIPKEX_REJECT(MIPKEX_PEER_BY_ADDR),
+};
+
+static const struct nla_policy mipkex_kdc_policy[MIPKEX_KDC_A_MAX + 1] = {
+	[MIPKEX_KDC_A_MODE] = NLA_POLICY_RANGE(NLA_U8, 1, MIPKEX_KDC_MODE_MAX),
+	[MIPKEX_KDC_A_SEED] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
+						     mipkex_kdc_seed_validate),
+	[MIPKEX_KDC_A_SEED_FINGERPRINT] =
+		MIPKEX_REJECT("KDC seed fingerprint is read-only: it is computed from the seed"),
+	[MIPKEX_KDC_A_DH_GROUPS] =
+		NLA_POLICY_VALIDATE_FN(NLA_BINARY, mipkex_kdc_groups_validate),
+	[MIPKEX_KDC_A_MIN_DH_BITS] = NLA_POLICY_MAX(NLA_U32, 256),
+	[MIPKEX_KDC_A_TRANSFORMS] =
+		NLA_POLICY_MASK(NLA_U32, BIT(__MIPKEX_XFORM_MAX) - 1),
+	[MIPKEX_KDC_A_LIFETIME] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							&mipkex_lifetime_range),
+	[MIPKEX_KDC_A_LEGACY] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MIPKEX_KDC_A_INSECURE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MIPKEX_KDC_A_USER_PRIME] =
+		NLA_POLICY_VALIDATE_FN(NLA_BINARY, mipkex_kdc_prime_validate),
+	[MIPKEX_KDC_A_USER_GENERATOR] =
+		NLA_POLICY_VALIDATE_FN(NLA_BINARY,
+				       mipkex_kdc_generator_validate),
+};
+
+#define MIPKEX_RESULT_RO MIPKEX_REJECT("result is read-only")
+#define MIPKEX_COUNT_RO MIPKEX_REJECT("count is read-only")
+
+static const struct nla_policy mipkex_key0_new_top[MIPKEX_A_MAX + 1] = {
+	[MIPKEX_A_KEY0] = NLA_POLICY_NESTED(mipkex_key0_new_policy),
+	[MIPKEX_A_RESULT] = MIPKEX_RESULT_RO,
+	[MIPKEX_A_COUNT] = MIPKEX_COUNT_RO,
+};
+
+static const struct nla_policy mipkex_key0_spi_top[MIPKEX_A_MAX + 1] = {
+	[MIPKEX_A_KEY0] = NLA_POLICY_NESTED(mipkex_key0_spi_policy),
+	[MIPKEX_A_RESULT] = MIPKEX_RESULT_RO,
+	[MIPKEX_A_COUNT] = MIPKEX_COUNT_RO,
+};
+
+static const struct nla_policy mipkex_peer_new_top[MIPKEX_A_MAX + 1] = {
+	[MIPKEX_A_PEER] = NLA_POLICY_NESTED(mipkex_peer_new_policy),
+	[MIPKEX_A_RESULT] = MIPKEX_RESULT_RO,
+	[MIPKEX_A_COUNT] = MIPKEX_COUNT_RO,
+};
+
+static const struct nla_policy mipkex_peer_addr_top[MIPKEX_A_MAX + 1] = {
+	[MIPKEX_A_PEER] = NLA_POLICY_NESTED(mipkex_peer_addr_policy),
+	[MIPKEX_A_RESULT] = MIPKEX_RESULT_RO,
+	[MIPKEX_A_COUNT] = MIPKEX_COUNT_RO,
+};
+
+static const struct nla_policy mipkex_kdc_set_top[MIPKEX_A_MAX + 1] = {
+	[MIPKEX_A_KDC] = NLA_POLICY_NESTED(mipkex_kdc_policy),
+};
+
+/* Operations that take no attribute: each one is refused by name. */
+static const struct nla_policy mipkex_no_attr_policy[MIPKEX_A_MAX + 1];
+
 static const struct nla_policy mipkex_set_node_policy[MIPKEX_A_MAX + 1] = {
 	[MIPKEX_A_ROLE] = NLA_POLICY_MAX(NLA_U8, MIPKEX_ROLE_MAX),
+	[MIPKEX_A_VENDOR] = NLA_POLICY_FULL_RANGE(NLA_U32, &mipkex_vendor_range),
 	[MIPKEX_A_HOOKS] = {
 		.type = NLA_REJECT,
 		.reject_message = "hooks is read-only: it follows the role",
@@ -61,7 +287,8 @@ static int mipkex_genl_get_node(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&mn->lock);
 	if (nla_put_u8(msg, MIPKEX_A_ROLE, mn->role) ||
 	    nla_put_u8(msg, MIPKEX_A_HOOKS, mn->hooks_registered) ||
-	    nla_put_u32(msg, MIPKEX_A_QUEUE_MAX, mipkex_max_queue)) {
+	    nla_put_u32(msg, MIPKEX_A_QUEUE_MAX, mipkex_max_queue) ||
+	    nla_put_u32(msg, MIPKEX_A_VENDOR, READ_ONCE(mn->vendor))) {
 		mutex_unlock(&mn->lock);
 		nlmsg_free(msg);
 		return -EMSGSIZE;
@@ -75,13 +302,24 @@ static int mipkex_genl_get_node(struct sk_buff *skb, struct genl_info *info)
 static int mipkex_genl_set_node(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, MIPKEX_A_ROLE)) {
+	if (!info->attrs[MIPKEX_A_VENDOR] &&
+	    GENL_REQ_ATTR_CHECK(info, MIPKEX_A_ROLE)) {
 		GENL_SET_ERR_MSG(info, "the role attribute is required");
 		return -EINVAL;
 	}
-	return mipkex_net_set_role(mn, nla_get_u8(info->attrs[MIPKEX_A_ROLE]),
-				   info->extack);
+	/* The role first: it is the part that can fail. */
+	if (info->attrs[MIPKEX_A_ROLE]) {
+		err = mipkex_net_set_role(mn,
+					  nla_get_u8(info->attrs[MIPKEX_A_ROLE]),
+					  info->extack);
+		if (err)
+			return err;
+	}
+	if (info->attrs[MIPKEX_A_VENDOR])
+		mipkex_vendor_set(mn, nla_get_u32(info->attrs[MIPKEX_A_VENDOR]));
+	return 0;
 }
 
 static int mipkex_genl_put_stats(struct sk_buff *msg, struct mipkex_net *mn)
@@ -126,10 +364,485 @@ static int mipkex_genl_get_stats(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* A reply holding one u8 or u32 attribute. */
+static int mipkex_genl_reply_u32(struct genl_info *info, u16 type, u32 val,
+				 bool is_u8)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = mipkex_genl_reply_new(info, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	err = is_u8 ? nla_put_u8(msg, type, val) : nla_put_u32(msg, type, val);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static bool mipkex_addr_special(__be32 a)
+{
+	return ipv4_is_multicast(a) || ipv4_is_lbcast(a);
+}
+
+static int mipkex_key0_check(struct nlattr **tb,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *a;
+
+	a = tb[MIPKEX_KEY0_A_SPI];
+	if (a && nla_get_u32(a) < MIPKEX_SPI_MIN) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "KEY0 SPI is reserved: SPIs below 256 are reserved (RFC 5944)");
+		return -EINVAL;
+	}
+	a = tb[MIPKEX_KEY0_A_HOME_ADDR];
+	if (a && mipkex_addr_special(nla_get_in_addr(a))) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "KEY0 home address must not be multicast or broadcast");
+		return -EINVAL;
+	}
+	a = tb[MIPKEX_KEY0_A_HA_ADDR];
+	if (a && (mipkex_addr_special(nla_get_in_addr(a)) ||
+		  ipv4_is_zeronet(nla_get_in_addr(a)))) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "KEY0 HA address must be a unicast address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mipkex_peer_check(struct nlattr **tb,
+			     struct netlink_ext_ack *extack)
+{
+	struct nlattr *a;
+
+	a = tb[MIPKEX_PEER_A_ADDR];
+	if (a && (mipkex_addr_special(nla_get_in_addr(a)) ||
+		  ipv4_is_zeronet(nla_get_in_addr(a)))) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "peer address must be a unicast address");
+		return -EINVAL;
+	}
+	a = tb[MIPKEX_PEER_A_SPI];
+	if (a && nla_get_u32(a) < MIPKEX_SPI_MIN) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "peer SPI is reserved: SPIs below 256 are reserved (RFC 5944)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Parse the nest @type of a request with @policy (already validated by the
+ * operation's policy: this cannot fail on content). Reports a missing nest.
+ */
+static int mipkex_genl_nest(struct genl_info *info, u16 type, int maxtype,
+			    const struct nla_policy *policy,
+			    struct nlattr **tb, const char *missing)
+{
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, type)) {
+		mipkex_set_err(info->extack, NULL, missing);
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, maxtype, info->attrs[type], policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (type == MIPKEX_A_KEY0)
+		return mipkex_key0_check(tb, info->extack);
+	if (type == MIPKEX_A_PEER)
+		return mipkex_peer_check(tb, info->extack);
+	return 0;
+}
+
+static int mipkex_genl_key0_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	struct nlattr *tb[MIPKEX_KEY0_A_MAX + 1];
+	int ret;
+
+	ret = mipkex_genl_nest(info, MIPKEX_A_KEY0, MIPKEX_KEY0_A_MAX,
+			       mipkex_key0_new_policy, tb,
+			       "the KEY0 attribute is required");
+	if (ret)
+		return ret;
+	ret = mipkex_key0_new(mn, info->attrs[MIPKEX_A_KEY0], tb,
+			      info->nlhdr->nlmsg_flags, info->extack);
+	if (ret < 0)
+		return ret;
+	return mipkex_genl_reply_u32(info, MIPKEX_A_RESULT, ret, true);
+}
+
+static int mipkex_genl_key0_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	struct nlattr *tb[MIPKEX_KEY0_A_MAX + 1];
+	int err;
+
+	err = mipkex_genl_nest(info, MIPKEX_A_KEY0, MIPKEX_KEY0_A_MAX,
+			       mipkex_key0_spi_policy, tb,
+			       "the KEY0 attribute is required");
+	if (err)
+		return err;
+	return mipkex_key0_del(mn, info->attrs[MIPKEX_A_KEY0], tb,
+			       info->extack);
+}
+
+static int mipkex_genl_key0_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	struct nlattr *tb[MIPKEX_KEY0_A_MAX + 1];
+	const struct mipkex_key0 *e;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	err = mipkex_genl_nest(info, MIPKEX_A_KEY0, MIPKEX_KEY0_A_MAX,
+			       mipkex_key0_spi_policy, tb,
+			       "the KEY0 attribute is required");
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[MIPKEX_A_KEY0], tb,
+			      MIPKEX_KEY0_A_SPI)) {
+		GENL_SET_ERR_MSG(info, "the KEY0 SPI is required");
+		return -EINVAL;
+	}
+	msg = mipkex_genl_reply_new(info, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	rcu_read_lock();
+	e = mipkex_key0_lookup_spi(mn, nla_get_u32(tb[MIPKEX_KEY0_A_SPI]));
+	if (!e) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[MIPKEX_KEY0_A_SPI],
+				    "KEY0 SPI not found");
+		err = -ENOENT;
+	} else {
+		err = mipkex_key0_fill(msg, e);
+	}
+	rcu_read_unlock();
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int mipkex_genl_key0_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+
+	return mipkex_genl_reply_u32(info, MIPKEX_A_COUNT,
+				     mipkex_key0_flush(mn), false);
+}
+
+static int mipkex_genl_peer_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	struct nlattr *tb[MIPKEX_PEER_A_MAX + 1];
+	int ret;
+
+	ret = mipkex_genl_nest(info, MIPKEX_A_PEER, MIPKEX_PEER_A_MAX,
+			       mipkex_peer_new_policy, tb,
+			       "the peer attribute is required");
+	if (ret)
+		return ret;
+	ret = mipkex_peer_new(mn, info->attrs[MIPKEX_A_PEER], tb,
+			      info->nlhdr->nlmsg_flags, info->extack);
+	if (ret < 0)
+		return ret;
+	return mipkex_genl_reply_u32(info, MIPKEX_A_RESULT, ret, true);
+}
+
+static int mipkex_genl_peer_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	struct nlattr *tb[MIPKEX_PEER_A_MAX + 1];
+	int err;
+
+	err = mipkex_genl_nest(info, MIPKEX_A_PEER, MIPKEX_PEER_A_MAX,
+			       mipkex_peer_addr_policy, tb,
+			       "the peer attribute is required");
+	if (err)
+		return err;
+	return mipkex_peer_del(mn, info->attrs[MIPKEX_A_PEER], tb,
+			       info->extack);
+}
+
+static int mipkex_genl_peer_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	struct nlattr *tb[MIPKEX_PEER_A_MAX + 1];
+	const struct mipkex_peer *p;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	err = mipkex_genl_nest(info, MIPKEX_A_PEER, MIPKEX_PEER_A_MAX,
+			       mipkex_peer_addr_policy, tb,
+			       "the peer attribute is required");
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[MIPKEX_A_PEER], tb,
+			      MIPKEX_PEER_A_ADDR)) {
+		GENL_SET_ERR_MSG(info, "the peer address is required");
+		return -EINVAL;
+	}
+	msg = mipkex_genl_reply_new(info, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	rcu_read_lock();
+	p = mipkex_peer_lookup(mn, nla_get_in_addr(tb[MIPKEX_PEER_A_ADDR]));
+	if (!p) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[MIPKEX_PEER_A_ADDR],
+				    "peer address not found");
+		err = -ENOENT;
+	} else {
+		err = mipkex_peer_fill(msg, p);
+	}
+	rcu_read_unlock();
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int mipkex_genl_peer_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+
+	return mipkex_genl_reply_u32(info, MIPKEX_A_COUNT,
+				     mipkex_peer_flush(mn), false);
+}
+
+static int mipkex_genl_kdc_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	struct nlattr *tb[MIPKEX_KDC_A_MAX + 1];
+	int err;
+
+	err = mipkex_genl_nest(info, MIPKEX_A_KDC, MIPKEX_KDC_A_MAX,
+			       mipkex_kdc_policy, tb,
+			       "the KDC attribute is required");
+	if (err)
+		return err;
+	return mipkex_kdc_set(mn, info->attrs[MIPKEX_A_KDC], tb, info->extack);
+}
+
+static int mipkex_genl_kdc_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = mipkex_genl_reply_new(info, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	err = mipkex_kdc_fill(msg, mn);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int mipkex_genl_get_selftest(struct sk_buff *skb,
+				    struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = mipkex_genl_reply_new(info, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	err = mipkex_selftest_put(msg);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * Dumps of a store: one message per entry, a walk of the store's rhashtable
+ * kept across the dump's calls (the walker stays registered with the table,
+ * so resizes and removals cannot leave it dangling). cb->seq is the store's
+ * generation plus the number of times the walk had to rewind: a change during
+ * the dump sets NLM_F_DUMP_INTR, and the reader starts again.
+ */
+struct mipkex_dump_ctx {
+	struct rhashtable_iter *iter;
+	u32 rewinds;
+	bool checked;
+};
+
+static struct mipkex_dump_ctx *mipkex_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct mipkex_dump_ctx) > sizeof(cb->ctx));
+	return (struct mipkex_dump_ctx *)cb->ctx;
+}
+
+static int mipkex_dump_start(struct netlink_callback *cb,
+			     struct rhashtable *ht)
+{
+	struct mipkex_dump_ctx *ctx = mipkex_dump_ctx(cb);
+
+	ctx->iter = kmalloc(sizeof(*ctx->iter), GFP_KERNEL);
+	if (!ctx->iter)
+		return -ENOMEM;
+	ctx->rewinds = 0;
+	ctx->checked = false;
+	rhashtable_walk_enter(ht, ctx->iter);
+	return 0;
+}
+
+static int mipkex_dump_done(struct netlink_callback *cb)
+{
+	struct mipkex_dump_ctx *ctx = mipkex_dump_ctx(cb);
+
+	if (ctx->iter) {
+		rhashtable_walk_exit(ctx->iter);
+		kfree(ctx->iter);
+		ctx->iter = NULL;
+	}
+	return 0;
+}
+
+static int mipkex_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		       const u32 *gen, u16 filter, const char *filter_msg,
+		       int (*fill)(struct sk_buff *msg, const void *obj))
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct mipkex_dump_ctx *ctx = mipkex_dump_ctx(cb);
+	struct rhashtable_iter *iter = ctx->iter;
+	void *obj, *hdr;
+	int err = 0;
+
+	/* Here rather than in .start: 6.1 gives .start no extack. */
+	if (!ctx->checked) {
+		if (info->attrs && info->attrs[filter]) {
+			mipkex_set_err(cb->extack, info->attrs[filter],
+				       filter_msg);
+			return -EINVAL;
+		}
+		ctx->checked = true;
+	}
+
+	if (rhashtable_walk_start_check(iter) == -EAGAIN)
+		ctx->rewinds++;
+	obj = rhashtable_walk_peek(iter);
+	for (;;) {
+		cb->seq = READ_ONCE(*gen) + ctx->rewinds;
+		if (IS_ERR(obj)) {
+			if (PTR_ERR(obj) != -EAGAIN) {
+				err = PTR_ERR(obj);
+				break;
+			}
+			ctx->rewinds++;
+			obj = rhashtable_walk_next(iter);
+			continue;
+		}
+		if (!obj)
+			break;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &mipkex_genl_family,
+				  NLM_F_MULTI, info->op.cmd);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (fill(skb, obj)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		obj = rhashtable_walk_next(iter);
+	}
+	rhashtable_walk_stop(iter);
+	if (err)
+		return err;
+	/* Nothing fitted: the entry is larger than a message. */
+	if (obj && !skb->len)
+		return -EMSGSIZE;
+	return skb->len;
+}
+
+static int mipkex_genl_key0_dump_start(struct netlink_callback *cb)
+{
+	struct mipkex_net *mn = mipkex_net(sock_net(cb->skb->sk));
+
+	return mipkex_dump_start(cb, &mn->key0.by_spi);
+}
+
+static int mipkex_genl_key0_dump(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct mipkex_net *mn = mipkex_net(sock_net(skb->sk));
+
+	return mipkex_dump(skb, cb, &mn->key0.gen, MIPKEX_A_KEY0,
+			   "KEY0 dumps take no attribute: they list every entry",
+			   mipkex_key0_fill);
+}
+
+static int mipkex_genl_peer_dump_start(struct netlink_callback *cb)
+{
+	struct mipkex_net *mn = mipkex_net(sock_net(cb->skb->sk));
+
+	return mipkex_dump_start(cb, &mn->peers.by_addr);
+}
+
+static int mipkex_genl_peer_dump(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct mipkex_net *mn = mipkex_net(sock_net(skb->sk));
+
+	return mipkex_dump(skb, cb, &mn->peers.gen, MIPKEX_A_PEER,
+			   "peer dumps take no attribute: they list every peer",
+			   mipkex_peer_fill);
+}
+
+/*
+ * The header checks genetlink makes for commands from resv_start_op on, made
+ * here for every command, with NLM_F_CREATE, _EXCL and _REPLACE allowed where
+ * the uAPI gives them a meaning (the NEW commands, "as for routes").
+ */
+static int mipkex_genl_pre_doit(const struct genl_ops *ops,
+				struct sk_buff *skb, struct genl_info *info)
+{
+	u16 allowed = NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO;
+
+	if (info->genlhdr->reserved) {
+		GENL_SET_ERR_MSG(info, "genlmsghdr.reserved field is not 0");
+		return -EINVAL;
+	}
+	if (ops->cmd == MIPKEX_CMD_KEY0_NEW || ops->cmd == MIPKEX_CMD_PEER_NEW)
+		allowed |= NLM_F_CREATE | NLM_F_EXCL | NLM_F_REPLACE;
+	if (info->nlhdr->nlmsg_flags & ~allowed) {
+		GENL_SET_ERR_MSG(info,
+				 "ambiguous or reserved bits set in nlmsg_flags");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const struct genl_ops mipkex_genl_ops[] = {
 	{
 		.cmd = MIPKEX_CMD_GET_NODE,
 		.doit = mipkex_genl_get_node,
+		.policy = mipkex_no_attr_policy,
+		.maxattr = MIPKEX_A_MAX,
 	},
 	{
 		.cmd = MIPKEX_CMD_SET_NODE,
@@ -141,6 +854,87 @@ static const struct genl_ops mipkex_genl_ops[] = {
 	{
 		.cmd = MIPKEX_CMD_GET_STATS,
 		.doit = mipkex_genl_get_stats,
+		.policy = mipkex_no_attr_policy,
+		.maxattr = MIPKEX_A_MAX,
+	},
+	{
+		.cmd = MIPKEX_CMD_KEY0_NEW,
+		.doit = mipkex_genl_key0_new,
+		.policy = mipkex_key0_new_top,
+		.maxattr = MIPKEX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MIPKEX_CMD_KEY0_DEL,
+		.doit = mipkex_genl_key0_del,
+		.policy = mipkex_key0_spi_top,
+		.maxattr = MIPKEX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MIPKEX_CMD_KEY0_GET,
+		.doit = mipkex_genl_key0_get,
+		.start = mipkex_genl_key0_dump_start,
+		.dumpit = mipkex_genl_key0_dump,
+		.done = mipkex_dump_done,
+		.policy = mipkex_key0_spi_top,
+		.maxattr = MIPKEX_A_MAX,
+	},
+	{
+		.cmd = MIPKEX_CMD_KEY0_FLUSH,
+		.doit = mipkex_genl_key0_flush,
+		.policy = mipkex_no_attr_policy,
+		.maxattr = MIPKEX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MIPKEX_CMD_PEER_NEW,
+		.doit = mipkex_genl_peer_new,
+		.policy = mipkex_peer_new_top,
+		.maxattr = MIPKEX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MIPKEX_CMD_PEER_DEL,
+		.doit = mipkex_genl_peer_del,
+		.policy = mipkex_peer_addr_top,
+		.maxattr = MIPKEX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MIPKEX_CMD_PEER_GET,
+		.doit = mipkex_genl_peer_get,
+		.start = mipkex_genl_peer_dump_start,
+		.dumpit = mipkex_genl_peer_dump,
+		.done = mipkex_dump_done,
+		.policy = mipkex_peer_addr_top,
+		.maxattr = MIPKEX_A_MAX,
+	},
+	{
+		.cmd = MIPKEX_CMD_PEER_FLUSH,
+		.doit = mipkex_genl_peer_flush,
+		.policy = mipkex_no_attr_policy,
+		.maxattr = MIPKEX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MIPKEX_CMD_KDC_SET,
+		.doit = mipkex_genl_kdc_set,
+		.policy = mipkex_kdc_set_top,
+		.maxattr = MIPKEX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MIPKEX_CMD_KDC_GET,
+		.doit = mipkex_genl_kdc_get,
+		.policy = mipkex_no_attr_policy,
+		.maxattr = MIPKEX_A_MAX,
+	},
+	{
+		.cmd = MIPKEX_CMD_GET_SELFTEST,
+		.doit = mipkex_genl_get_selftest,
+		.policy = mipkex_no_attr_policy,
+		.maxattr = MIPKEX_A_MAX,
 	},
 };
 
@@ -153,7 +947,15 @@ static struct genl_family mipkex_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = mipkex_genl_ops,
 	.n_ops = ARRAY_SIZE(mipkex_genl_ops),
-	.resv_start_op = MIPKEX_CMD_UNSPEC,
+	.pre_doit = mipkex_genl_pre_doit,
+	/*
+	 * genetlink refuses NLM_F_CREATE, _EXCL and _REPLACE for commands from
+	 * resv_start_op on; the NEW commands need them (uapi/linux/mipkex.h).
+	 * Strict attribute validation does not depend on resv_start_op; the
+	 * header checks are made by mipkex_genl_pre_doit(), and every
+	 * operation has a policy, so nothing is lost.
+	 */
+	.resv_start_op = MIPKEX_CMD_PEER_NEW + 1,
 };
 
 /**

@@ -6,10 +6,15 @@
  * nothing. Teardown happens in .pre_exit: the core unregisters the network
  * devices of a dying namespace before any .exit of ours could run, and queued
  * datagrams hold references on those devices.
+ *
+ * The stores (KEY0 entries, FA-HA peers, KDC parameters) live as long as the
+ * namespace; a role change leaves them alone. They are freed in .exit, after
+ * the core's grace period that follows .pre_exit, keys zeroised.
  */
 
 #include <linux/netfilter.h>
 #include <linux/netdevice.h>
+#include <linux/rcupdate.h>
 #include <net/genetlink.h>
 #include <net/netns/generic.h>
 
@@ -81,14 +86,34 @@ out:
 static int __net_init mipkex_net_init(struct net *net)
 {
 	struct mipkex_net *mn = mipkex_net(net);
+	int err;
 
 	mn->net = net;
 	mutex_init(&mn->lock);
+	mutex_init(&mn->conf_lock);
 	mn->role = MIPKEX_ROLE_NONE;
+	err = mipkex_key0_init(&mn->key0);
+	if (err)
+		goto err_mutex;
+	err = mipkex_peer_init(&mn->peers);
+	if (err)
+		goto err_key0;
+	err = mipkex_config_init(mn);
+	if (err)
+		goto err_peer;
 	mipkex_queue_init(&mn->queue);
 	mipkex_hooks_init(mn);
 	pr_debug("netns created\n");
 	return 0;
+
+err_peer:
+	mipkex_peer_destroy(&mn->peers);
+err_key0:
+	mipkex_key0_destroy(&mn->key0);
+err_mutex:
+	mutex_destroy(&mn->conf_lock);
+	mutex_destroy(&mn->lock);
+	return err;
 }
 
 static void __net_exit mipkex_net_pre_exit(struct net *net)
@@ -106,6 +131,15 @@ static void __net_exit mipkex_net_exit(struct net *net)
 	struct mipkex_net *mn = mipkex_net(net);
 
 	WARN_ON_ONCE(!list_empty(&mn->queue.list));
+	/*
+	 * No hook or worker of this namespace runs any more, no socket is
+	 * left in it, and the core waited for a grace period after .pre_exit:
+	 * nothing can still be reading the stores.
+	 */
+	mipkex_key0_destroy(&mn->key0);
+	mipkex_peer_destroy(&mn->peers);
+	mipkex_config_uninit(mn);
+	mutex_destroy(&mn->conf_lock);
 	mutex_destroy(&mn->lock);
 	pr_debug("netns destroyed\n");
 }
@@ -130,8 +164,12 @@ int mipkex_netns_init(void)
 
 /**
  * mipkex_netns_uninit() - tear down the state of every namespace
+ *
+ * Also waits for the RCU callbacks that free replaced or deleted entries, so
+ * that none runs after the module is gone.
  */
 void mipkex_netns_uninit(void)
 {
 	unregister_pernet_subsys(&mipkex_net_ops);
+	rcu_barrier();
 }

@@ -7,10 +7,12 @@
  *
  * MIPKEX_CMD_GET_NODE (do)
  *	Request: no attributes.
- *	Reply: %MIPKEX_A_ROLE, %MIPKEX_A_HOOKS, %MIPKEX_A_QUEUE_MAX.
+ *	Reply: %MIPKEX_A_ROLE, %MIPKEX_A_HOOKS, %MIPKEX_A_QUEUE_MAX,
+ *	%MIPKEX_A_VENDOR.
  *
  * MIPKEX_CMD_SET_NODE (do, CAP_NET_ADMIN in the namespace's user namespace)
- *	Request: %MIPKEX_A_ROLE (required).
+ *	Request: %MIPKEX_A_ROLE, %MIPKEX_A_VENDOR, or both (at least one);
+ *	what is absent is left as it is.
  *	Setting a role other than %MIPKEX_ROLE_NONE registers the namespace's
  *	netfilter hooks; setting %MIPKEX_ROLE_NONE unregisters them after every
  *	datagram already queued has been re-injected.
