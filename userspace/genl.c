@@ -32,22 +32,30 @@ struct call_state {
 	void *arg;
 	int err;	/* first error: negative errno */
 	int done;
+	int intr;	/* a dump saw NLM_F_DUMP_INTR */
 };
 
-/* Print the kernel's explanation carried in the ack's TLVs, if any. */
-static void print_extack(const struct nlmsgerr *e)
+/**
+ * mk_extack_msg() - the kernel's explanation carried in an error's TLVs
+ * @nlh: the NLMSG_ERROR message
+ * @len: the message's length
+ *
+ * Return: the message (not NUL-terminated, *@len bytes) or NULL.
+ */
+const char *mk_extack_msg(const struct nlmsghdr *nlh, int *len)
 {
-	const struct nlmsghdr *nlh = (const void *)((const char *)e - NLMSG_HDRLEN);
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
 	const unsigned char *p, *end;
 	size_t off;
 
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e))
+		return NULL;
 	off = NLMSG_HDRLEN + sizeof(*e);
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
 	if (off >= nlh->nlmsg_len)
-		return;
+		return NULL;
 	p = (const unsigned char *)nlh + off;
 	end = (const unsigned char *)nlh + nlh->nlmsg_len;
 	while ((size_t)(end - p) >= sizeof(struct nlattr)) {
@@ -55,17 +63,30 @@ static void print_extack(const struct nlmsgerr *e)
 		size_t alen = a->nla_len;
 
 		if (alen < sizeof(*a) || alen > (size_t)(end - p))
-			return;
+			return NULL;
 		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG &&
-		    alen > NLA_HDRLEN)
-			fprintf(stderr, "mipkex: kernel says: %.*s\n",
-				(int)strnlen((const char *)p + NLA_HDRLEN,
-					     alen - NLA_HDRLEN),
-				(const char *)p + NLA_HDRLEN);
+		    alen > NLA_HDRLEN) {
+			*len = (int)strnlen((const char *)p + NLA_HDRLEN,
+					    alen - NLA_HDRLEN);
+			return (const char *)p + NLA_HDRLEN;
+		}
 		if (NLA_ALIGN(alen) >= (size_t)(end - p))
-			return;
+			return NULL;
 		p += NLA_ALIGN(alen);
 	}
+	return NULL;
+}
+
+/* Print the kernel's explanation carried in the ack's TLVs, if any. */
+static void print_extack(const struct nlmsgerr *e)
+{
+	const struct nlmsghdr *nlh = (const void *)((const char *)e - NLMSG_HDRLEN);
+	const char *m;
+	int len;
+
+	m = mk_extack_msg(nlh, &len);
+	if (m)
+		fprintf(stderr, "mipkex: kernel says: %.*s\n", len, m);
 }
 
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
@@ -89,6 +110,15 @@ static int on_ack(struct nl_msg *msg, void *arg)
 	(void)msg;
 	st->done = 1;
 	return NL_STOP;
+}
+
+static int on_intr(struct nl_msg *msg, void *arg)
+{
+	struct call_state *st = arg;
+
+	(void)msg;
+	st->intr = 1;
+	return NL_OK;	/* read the rest, and tell the caller */
 }
 
 static int on_valid(struct nl_msg *msg, void *arg)
@@ -149,6 +179,17 @@ err:
 	return -1;
 }
 
+/* The socket and the family's id, for batch.c. */
+struct nl_sock *mk_genl_sock(void)
+{
+	return sk;
+}
+
+int mk_genl_family(void)
+{
+	return family;
+}
+
 /**
  * mk_genl_close() - close the socket opened by mk_genl_open()
  */
@@ -161,7 +202,7 @@ void mk_genl_close(void)
 /**
  * mk_genl_msg() - start a request
  * @cmd: &enum mipkex_cmd
- * @flags: extra netlink flags (NLM_F_DUMP)
+ * @flags: extra netlink flags (NLM_F_DUMP, NLM_F_CREATE, ...)
  *
  * Return: the message, or NULL with a message printed.
  */
@@ -178,13 +219,24 @@ struct nl_msg *mk_genl_msg(int cmd, int flags)
 	return msg;
 }
 
+/* Free a request, zeroising it first: it may hold a key. */
+void mk_msg_free(struct nl_msg *msg)
+{
+	if (!msg)
+		return;
+	explicit_bzero(nlmsg_hdr(msg), nlmsg_hdr(msg)->nlmsg_len);
+	nlmsg_free(msg);
+}
+
 /**
  * mk_genl_call() - send a request, feed its replies to @fn, wait for the ack
  * @msg: the request; freed
  * @fn: called for each reply, may be NULL
  * @arg: passed to @fn
  *
- * Return: 0, or a negative errno with a message printed.
+ * Return: 0, -EAGAIN (nothing printed) if a dump was interrupted by a change
+ * (@fn saw part of it: start again), or a negative errno with a message
+ * printed.
  */
 int mk_genl_call(struct nl_msg *msg, mk_reply_fn fn, void *arg)
 {
@@ -194,17 +246,18 @@ int mk_genl_call(struct nl_msg *msg, mk_reply_fn fn, void *arg)
 
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
 	if (!cb) {
-		nlmsg_free(msg);
+		mk_msg_free(msg);
 		fprintf(stderr, "mipkex: out of memory\n");
 		return -ENOMEM;
 	}
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, &st);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, &st);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_ack, &st);
+	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_intr, &st);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &st);
 
 	err = nl_send_auto(sk, msg);
-	nlmsg_free(msg);
+	mk_msg_free(msg);
 	if (err < 0) {
 		fprintf(stderr, "mipkex: cannot send: %s\n", nl_geterror(err));
 		nl_cb_put(cb);
@@ -221,5 +274,7 @@ int mk_genl_call(struct nl_msg *msg, mk_reply_fn fn, void *arg)
 	nl_cb_put(cb);
 	if (st.err)
 		fprintf(stderr, "mipkex: %s\n", strerror(-st.err));
+	else if (st.intr)
+		return -EAGAIN;
 	return st.err;
 }
