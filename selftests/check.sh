@@ -117,6 +117,7 @@ suite "host: decode" selftests/host/decode.sh
 suite "host: wire codec (ASan, UBSan)" selftests/host/wire_test
 suite "host: codec vs protocol.rst, tshark, scapy, Lua dissector" selftests/host/crosscheck.sh
 suite "host: protocol.rst test vectors and worked requests" selftests/host/vectors.sh
+suite "host: kernel known-answer table == kat.py (python3-cryptography)" selftests/host/kat.sh
 leaf "fuzz: corpus and regressions replay clean (ASan, UBSan)" \
 	selftests/fuzz/replay_wire selftests/fuzz/corpus selftests/fuzz/regressions
 

@@ -14,7 +14,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # The suites, in order; add a file name here to add a suite.
 SUITES=(
 	genl.sh
+	stores.sh
+	crypto.sh
 	tool.sh
+	provision.sh
 	queue.sh
 	teardown.sh
 	reinject.sh
