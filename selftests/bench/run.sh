@@ -22,6 +22,15 @@ if [ ! -d /sys/module/mipkex ]; then
 fi
 
 echo "bench: kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ {print $2}' /proc/meminfo) kB"
+# Calibration: a fixed amount of shell work, to compare figures taken under
+# QEMU TCG (tens of times slower than the host) with the same run on
+# hardware. Run the same loop on the host to get the factor.
+t0=$(date +%s%N)
+i=0
+while [ $i -lt 300000 ]; do i=$((i + 1)); done
+t1=$(date +%s%N)
+echo "bench: calibration_shell_loop_300k $(((t1 - t0) / 1000000)) ms"
+
 failed=0
 for b in "${BENCHES[@]}"; do
 	echo "# $b"
