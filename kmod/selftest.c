@@ -25,6 +25,7 @@
 
 #include "crypto.h"
 #include "dh.h"
+#include "kdc.h"
 #include "selftest.h"
 
 /* A wrong answer. */
@@ -88,11 +89,37 @@ struct mipkex_kat_reject {
 	struct mipkex_kat_buf value;
 };
 
+/* Semi-stateful keys for one registration (protocol.rst 8.6.2). */
+struct mipkex_kat_semi {
+	const char *name;
+	struct mipkex_kat_buf seed;
+	u64 ident;
+	struct mipkex_kat_buf ha_addr;
+	struct mipkex_kat_buf nai;
+	struct mipkex_kat_buf home_addr;
+	struct mipkex_kat_buf coa;
+	struct mipkex_kat_buf key1;
+	struct mipkex_kat_buf key2;
+	struct mipkex_kat_buf key3;
+};
+
+/* KEY1 and KEY3 from a DH shared secret and transcript (8.6.3). */
+struct mipkex_kat_kdc_dh {
+	const char *name;
+	struct mipkex_kat_buf z;
+	struct mipkex_kat_buf transcript;
+	u16 pieces[MIPKEX_ST_PIECES];
+	struct mipkex_kat_buf key1;
+	struct mipkex_kat_buf key3;
+};
+
 #include "selftest_vectors.h"
 
 /* The tests that do not come from a table. */
-#define MIPKEX_ST_OTHERS	8
+#define MIPKEX_ST_OTHERS	9
 #define MIPKEX_ST_MAX	(ARRAY_SIZE(mipkex_kat_kdf) +			\
+			 ARRAY_SIZE(mipkex_kat_semi) +			\
+			 ARRAY_SIZE(mipkex_kat_kdc_dh) +		\
 			 ARRAY_SIZE(mipkex_kat_aead) +			\
 			 ARRAY_SIZE(mipkex_kat_auth) +			\
 			 ARRAY_SIZE(mipkex_kat_dh) +			\
@@ -536,6 +563,113 @@ static int __init mipkex_st_args(struct mipkex_st_scratch *s)
 	return err ? MIPKEX_ST_WRONG : 0;
 }
 
+static __be32 __init mipkex_st_addr(const struct mipkex_kat_buf *b)
+{
+	__be32 a = 0;
+
+	if (b->len == sizeof(a))
+		memcpy(&a, b->data, sizeof(a));
+	return a;
+}
+
+static int __init mipkex_st_keys_cmp(const u8 *got,
+				     const struct mipkex_kat_buf *b)
+{
+	if (b->len != MIPKEX_KDC_KEY_LEN)
+		return -EINVAL;
+	return mipkex_st_cmp(got, b);
+}
+
+static int __init mipkex_st_semi(const struct mipkex_kat_semi *t)
+{
+	struct mipkex_kdc_reg reg = {
+		.ident = t->ident,
+		.mn_nai = t->nai.data,
+		.mn_nai_len = t->nai.len,
+		.home_addr = mipkex_st_addr(&t->home_addr),
+		.ha_addr = mipkex_st_addr(&t->ha_addr),
+		.coa = mipkex_st_addr(&t->coa),
+	};
+	struct mipkex_kdc_conf *conf;
+	struct mipkex_kdc_keys *keys;
+	int err = -ENOMEM;
+
+	if (t->seed.len > sizeof(conf->seed))
+		return -EINVAL;
+	conf = kzalloc(sizeof(*conf), GFP_KERNEL);
+	keys = kzalloc(sizeof(*keys), GFP_KERNEL);
+	if (!conf || !keys)
+		goto out;
+	conf->mode = MIPKEX_KDC_MODE_SEMI;
+	conf->seed_len = t->seed.len;
+	memcpy(conf->seed, t->seed.data, t->seed.len);
+	err = mipkex_kdc_generate(conf, &reg, keys);
+	if (!err)
+		err = mipkex_st_keys_cmp(keys->key1, &t->key1);
+	if (!err)
+		err = mipkex_st_keys_cmp(keys->key2, &t->key2);
+	if (!err)
+		err = mipkex_st_keys_cmp(keys->key3, &t->key3);
+out:
+	kfree_sensitive(keys);
+	kfree_sensitive(conf);
+	return err;
+}
+
+static int __init mipkex_st_kdc_dh(const struct mipkex_kat_kdc_dh *t)
+{
+	struct kvec tr[MIPKEX_ST_PIECES];
+	struct mipkex_kdc_keys *keys;
+	int n, err;
+
+	n = mipkex_st_kvec(tr, t->transcript.data, t->transcript.len,
+			   t->pieces);
+	if (n < 0)
+		return n;
+	keys = kzalloc(sizeof(*keys), GFP_KERNEL);
+	if (!keys)
+		return -ENOMEM;
+	err = mipkex_kdc_dh_keys(t->z.data, t->z.len, tr, n, keys);
+	if (!err)
+		err = mipkex_st_keys_cmp(keys->key1, &t->key1);
+	if (!err)
+		err = mipkex_st_keys_cmp(keys->key3, &t->key3);
+	/* KEY2 is random: it must be neither KEY1, KEY3 nor zero. */
+	if (!err && (!memchr_inv(keys->key2, 0, sizeof(keys->key2)) ||
+		     !memcmp(keys->key2, keys->key1, sizeof(keys->key2)) ||
+		     !memcmp(keys->key2, keys->key3, sizeof(keys->key2))))
+		err = MIPKEX_ST_WRONG;
+	kfree_sensitive(keys);
+	return err;
+}
+
+/* Stateful keys: random, distinct and not zero; twice, different. */
+static int __init mipkex_st_stateful(void)
+{
+	struct mipkex_kdc_reg reg = { .ident = 1 };
+	struct mipkex_kdc_keys *keys;
+	struct mipkex_kdc_conf *conf;
+	int err = -ENOMEM;
+
+	conf = kzalloc(sizeof(*conf), GFP_KERNEL);
+	keys = kcalloc(2, sizeof(*keys), GFP_KERNEL);
+	if (!conf || !keys)
+		goto out;
+	conf->mode = MIPKEX_KDC_MODE_STATEFUL;
+	err = mipkex_kdc_generate(conf, &reg, &keys[0]);
+	if (!err)
+		err = mipkex_kdc_generate(conf, &reg, &keys[1]);
+	if (!err && (!memchr_inv(keys[0].key1, 0, MIPKEX_KDC_KEY_LEN) ||
+		     !memcmp(keys[0].key1, keys[0].key2, MIPKEX_KDC_KEY_LEN) ||
+		     !memcmp(keys[0].key1, keys[0].key3, MIPKEX_KDC_KEY_LEN) ||
+		     !memcmp(keys[0].key1, keys[1].key1, MIPKEX_KDC_KEY_LEN)))
+		err = MIPKEX_ST_WRONG;
+out:
+	kfree_sensitive(keys);
+	kfree_sensitive(conf);
+	return err;
+}
+
 /**
  * mipkex_selftest_run() - run every known-answer test, once, at load
  *
@@ -568,6 +702,13 @@ int __init mipkex_selftest_run(void)
 	for (i = 0; i < ARRAY_SIZE(mipkex_kat_kdf); i++)
 		mipkex_st_record(mipkex_kat_kdf[i].name,
 				 mipkex_st_kdf(&mipkex_kat_kdf[i], s));
+	for (i = 0; i < ARRAY_SIZE(mipkex_kat_semi); i++)
+		mipkex_st_record(mipkex_kat_semi[i].name,
+				 mipkex_st_semi(&mipkex_kat_semi[i]));
+	for (i = 0; i < ARRAY_SIZE(mipkex_kat_kdc_dh); i++)
+		mipkex_st_record(mipkex_kat_kdc_dh[i].name,
+				 mipkex_st_kdc_dh(&mipkex_kat_kdc_dh[i]));
+	mipkex_st_record("kdc stateful", mipkex_st_stateful());
 	for (i = 0; i < ARRAY_SIZE(mipkex_kat_aead); i++)
 		mipkex_st_record(mipkex_kat_aead[i].name,
 				 mipkex_st_aead(&mipkex_kat_aead[i], s));

@@ -1260,6 +1260,26 @@ static const u8 kat_114[] __initconst = {
 };
 
 static const u8 kat_115[] __initconst = {
+	0x0a, 0x00, 0x00, 0x01,
+};
+
+static const u8 kat_116[] __initconst = {
+	0x0a, 0x00, 0x00, 0x02,
+};
+
+static const u8 kat_117[] __initconst = {
+	0x10, 0x3e, 0x83, 0x47, 0x50, 0x11, 0x79, 0x90, 0xb2, 0x68, 0xcd, 0xe1,
+	0xd7, 0xf3, 0xa5, 0x7f, 0x66, 0x4f, 0x5f, 0xc5, 0x40, 0x59, 0x40, 0x38,
+	0x04, 0x14, 0x49, 0x82, 0x94, 0x60, 0x8f, 0xfb,
+};
+
+static const u8 kat_118[] __initconst = {
+	0xbf, 0xeb, 0xa0, 0x5d, 0xbd, 0x01, 0xc6, 0x70, 0x14, 0x42, 0x3b, 0xf3,
+	0xc2, 0x0d, 0x60, 0x07, 0x4d, 0xbb, 0x79, 0xda, 0xb7, 0x24, 0xde, 0xff,
+	0xd3, 0x7c, 0xb9, 0x3d, 0x35, 0xa7, 0x7a, 0xf6,
+};
+
+static const u8 kat_119[] __initconst = {
 	0x02,
 };
 
@@ -1268,7 +1288,7 @@ static const struct mipkex_kat_buf mipkex_kat_user_p __initconst = {
 };
 
 static const struct mipkex_kat_buf mipkex_kat_user_g __initconst = {
-	kat_115, sizeof(kat_115)
+	kat_119, sizeof(kat_119)
 };
 
 static const struct mipkex_kat_kdf mipkex_kat_kdf[] __initconst = {
@@ -1761,6 +1781,32 @@ static const struct mipkex_kat_reject mipkex_kat_reject[] __initconst = {
 		.group = 31,
 		.check = true,
 		.value = { kat_114, sizeof(kat_114) },
+	},
+};
+
+static const struct mipkex_kat_semi mipkex_kat_semi[] __initconst = {
+	{
+		.name = "kdc semi-stateful (10.8)",
+		.seed = { kat_9, sizeof(kat_9) },
+		.ident = 0xe8f1a2b300000001ULL,
+		.ha_addr = { kat_115, sizeof(kat_115) },
+		.nai = { kat_24, sizeof(kat_24) },
+		.home_addr = { kat_28, sizeof(kat_28) },
+		.coa = { kat_116, sizeof(kat_116) },
+		.key1 = { kat_11, sizeof(kat_11) },
+		.key2 = { kat_117, sizeof(kat_117) },
+		.key3 = { kat_118, sizeof(kat_118) },
+	},
+};
+
+static const struct mipkex_kat_kdc_dh mipkex_kat_kdc_dh[] __initconst = {
+	{
+		.name = "kdc dh keys (10.9)",
+		.z = { kat_5, sizeof(kat_5) },
+		.transcript = { kat_6, sizeof(kat_6) },
+		.pieces = { 89, 0, 89, 90 },
+		.key1 = { kat_7, sizeof(kat_7) },
+		.key3 = { kat_8, sizeof(kat_8) },
 	},
 };
 

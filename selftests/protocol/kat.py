@@ -16,6 +16,7 @@
 #        (selftests/host/kat.sh checks that the header is this output)
 
 import hashlib
+import json
 import os
 import random
 import re
@@ -414,7 +415,55 @@ def build():
         v["reject"].append(dict(name=name, group=31, value=u, check=False))
     v["reject"].append(dict(name="x25519 short", group=31,
                             value=r["b_pub"][:31], check=True))
+    kdc_vectors(v)
     return v
+
+
+KDC_JSON = os.path.join(TOP, "selftests", "protocol", "kdc_vectors.json")
+
+
+def ip4(a):
+    return bytes(int(x) for x in a.split("."))
+
+
+def kdc_vectors(v):
+    """The KDC's derivations (protocol.rst 8.6.2, 8.6.3) for the inputs of
+    kdc_vectors.json (written by vectors.py from the document), recomputed
+    here from the document's rules: the semi-stateful context is rebuilt
+    field by field, KEY1 and KEY3 are derived from Z and the transcript."""
+    with open(KDC_JSON) as f:
+        j = json.load(f)
+    sm = j["semi"]
+    seed_key = bytes.fromhex(sm["seed"])
+    ident = bytes.fromhex(sm["ident"])
+    nai = sm["mn_nai"].encode()
+    keys = []
+    for n in (1, 2, 3):
+        ctx = (bytes([n]) + ip4(sm["ha_addr"]) + bytes([len(nai)]) + nai +
+               ip4(sm["home_addr"]) + ip4(sm["coa"]) + ident)
+        e = sm["keys"][n - 1]
+        assert e["n"] == n and bytes.fromhex(e["context"]) == ctx
+        k = kdf(seed_key, b"mipkex semi", ctx, 32)
+        assert k == bytes.fromhex(e["key"]), "semi KEY%d differs" % n
+        keys.append(k)
+    v["semi"] = [dict(name="kdc semi-stateful (10.8)", seed=seed_key,
+                      ident=ident, ha=ip4(sm["ha_addr"]), nai=nai,
+                      home=ip4(sm["home_addr"]), coa=ip4(sm["coa"]),
+                      keys=keys)]
+    d = j["dh"]
+    z = bytes.fromhex(d["z"])
+    mn_priv, ha_priv = (bytes.fromhex(d["mn_private"]),
+                        bytes.fromhex(d["ha_private"]))
+    assert d["group"] == 31
+    assert x25519(mn_priv, x25519(ha_priv)) == z
+    pieces_ = [bytes.fromhex(x) for x in d["transcript_pieces"]]
+    transcript = b"".join(pieces_)
+    assert transcript == bytes.fromhex(d["transcript"])
+    k1 = kdf(z, b"mipkex key1", transcript, 32)
+    k3 = kdf(z, b"mipkex key3", transcript, 32)
+    assert k1 == bytes.fromhex(d["key1"]) and k3 == bytes.fromhex(d["key3"])
+    v["kdc_dh"] = [dict(name="kdc dh keys (10.9)", z=z, transcript=transcript,
+                        key1=k1, key3=k3)]
 
 
 # --------------------------------------------------------------------------
@@ -506,6 +555,21 @@ def emit(v):
          ("check", "true" if e["check"] else "false"),
          ("value", o.buf(e["value"]))]
         for e in v["reject"]])
+
+    table("mipkex_kat_semi", "mipkex_kat_semi", [
+        [("name", cstr(e["name"])), ("seed", o.buf(e["seed"])),
+         ("ident", "0x%sULL" % e["ident"].hex()),
+         ("ha_addr", o.buf(e["ha"])), ("nai", o.buf(e["nai"])),
+         ("home_addr", o.buf(e["home"])), ("coa", o.buf(e["coa"])),
+         ("key1", o.buf(e["keys"][0])), ("key2", o.buf(e["keys"][1])),
+         ("key3", o.buf(e["keys"][2]))]
+        for e in v["semi"]])
+    table("mipkex_kat_kdc_dh", "mipkex_kat_kdc_dh", [
+        [("name", cstr(e["name"])), ("z", o.buf(e["z"])),
+         ("transcript", o.buf(e["transcript"])),
+         ("pieces", pieces(split(len(e["transcript"])))),
+         ("key1", o.buf(e["key1"])), ("key3", o.buf(e["key3"]))]
+        for e in v["kdc_dh"]])
 
     up = o.array(be(primes(False)[1], 256))
     ug = o.array(bytes([USER_G]))
