@@ -115,11 +115,16 @@ leaf "static: Documentation/*.rst build without a warning" \
 suite "host: tool command line" selftests/host/tool.sh
 suite "host: decode" selftests/host/decode.sh
 suite "host: wire codec (ASan, UBSan)" selftests/host/wire_test
+suite "host: SA negotiation (ASan, UBSan)" selftests/host/nego_test
+suite "host: replay protection (ASan, UBSan)" selftests/host/replay_test
+suite "host: negotiation vs a protocol.rst 6 model" selftests/host/nego_check.py
 suite "host: codec vs protocol.rst, tshark, scapy, Lua dissector" selftests/host/crosscheck.sh
 suite "host: protocol.rst test vectors and worked requests" selftests/host/vectors.sh
 suite "host: kernel known-answer table == kat.py (python3-cryptography)" selftests/host/kat.sh
 leaf "fuzz: corpus and regressions replay clean (ASan, UBSan)" \
 	selftests/fuzz/replay_wire selftests/fuzz/corpus selftests/fuzz/regressions
+leaf "fuzz: negotiation corpus replays clean (ASan, UBSan)" \
+	selftests/fuzz/replay_nego selftests/fuzz/corpus_nego
 
 # A short libFuzzer run from the corpus (copied: the tree is not written).
 fuzz_run() {
@@ -130,9 +135,15 @@ fuzz_run() {
 	cp selftests/fuzz/corpus/* "$work"/
 	selftests/fuzz/fuzz_wire -max_total_time="${FUZZ_SECONDS:-45}" \
 		-max_len=2048 -artifact_prefix=build/fuzz/artifacts/ \
-		-print_final_stats=1 "$work" selftests/fuzz/regressions
+		-print_final_stats=1 "$work" selftests/fuzz/regressions || return 1
+	[ -x selftests/fuzz/fuzz_nego ] || { echo "fuzz_nego not built"; return 1; }
+	rm -rf "$work" && mkdir -p "$work"
+	cp selftests/fuzz/corpus_nego/* "$work"/
+	selftests/fuzz/fuzz_nego -max_total_time="${FUZZ_NEGO_SECONDS:-15}" \
+		-max_len=1024 -artifact_prefix=build/fuzz/artifacts/ \
+		-print_final_stats=1 "$work"
 }
-leaf "fuzz: ${FUZZ_SECONDS:-45} s libFuzzer run finds nothing" fuzz_run
+leaf "fuzz: libFuzzer runs (codec ${FUZZ_SECONDS:-45} s, negotiation ${FUZZ_NEGO_SECONDS:-15} s) find nothing" fuzz_run
 
 if [ "${CHECK_SKIP_VM:-0}" = 1 ]; then
 	report skip "vm: runner contract" "CHECK_SKIP_VM=1"
