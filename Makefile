@@ -27,7 +27,7 @@ DESTDIR ?=
 DEB_PACKAGES := linux-image-amd64 linux-headers-amd64 linux-source \
 	qemu-system-x86 busybox-static cpio kmod iproute2 procps \
 	gcc libc6-dev make pkg-config perl xz-utils binutils sparse \
-	libnl-3-dev libnl-genl-3-dev libpcap-dev \
+	libnl-3-dev libnl-genl-3-dev libpcap-dev libssl-dev \
 	python3 python3-scapy python3-cryptography python3-docutils tshark jq \
 	clang libclang-rt-dev
 

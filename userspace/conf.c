@@ -582,6 +582,51 @@ static void conf_free(struct conf *c)
 	free(c->files);
 }
 
+/*
+ * For "mipkex decode --keys FILE": parse and check FILE as load does, and
+ * hand over its KEY0 entries, its peers and its [node] vendor (0 if not
+ * given); the caller zeroises and frees both arrays. Entries keep no file
+ * name (it belongs to the parser). Return: 0, or -1 (errors printed).
+ */
+int mk_conf_keys(const char *path, struct mk_key0 **k0, size_t *nk0,
+		 struct mk_peer **pe, size_t *npe, uint32_t *vendor)
+{
+	struct conf c = { .role = -1 };
+	size_t i;
+
+	c.kdc = calloc(1, sizeof(*c.kdc));
+	if (!c.kdc) {
+		mk_err("out of memory");
+		return -1;
+	}
+	parse_file(&c, path, 0);
+	check(&c);
+	if (c.errors) {
+		if (c.errors > MAX_ERRORS)
+			fprintf(stderr, "... and %d more errors\n",
+				c.errors - MAX_ERRORS);
+		mk_err("%s: %d error%s", path, c.errors,
+		       c.errors == 1 ? "" : "s");
+		conf_free(&c);
+		return -1;
+	}
+	for (i = 0; i < c.nk0; i++)
+		c.k0[i].file = NULL;
+	for (i = 0; i < c.npe; i++)
+		c.pe[i].file = NULL;
+	*k0 = c.k0;
+	*nk0 = c.nk0;
+	*pe = c.pe;
+	*npe = c.npe;
+	*vendor = c.vendor;
+	c.k0 = NULL;
+	c.nk0 = 0;
+	c.pe = NULL;
+	c.npe = 0;
+	conf_free(&c);
+	return 0;
+}
+
 /* What a sync of one kind of entry did. */
 struct tally {
 	size_t added, replaced, unchanged, deleted, failed;

@@ -9,11 +9,16 @@
  * the mipkex elements in the vendor extensions of the configured vendor, both
  * compiled into the tool), so that the tool and the module never disagree
  * about what is well formed; a printer writes the model as text or JSON.
- * Decryption (a later --keys FILE) will be a stage between the model and the
- * printers.
+ * With --keys FILE, a cryptographic stage between the model and the printers
+ * (dec_crypto()) verifies the MN-HA and FA-HA authenticators and opens the
+ * encrypted elements (protocol.rst section 8) with the keys of a
+ * configuration file, through decrypt.c (OpenSSL's libcrypto); it adds its
+ * verdicts and plaintexts to the model, which both printers show.
  *
  * A key in clear (INFO of a security association element with E = 0) is
- * never printed, not even as part of a hex dump: see dec_redact().
+ * never printed, not even as part of a hex dump: see dec_redact(). A key
+ * that --keys unwraps is shown by its fingerprint, and in full only with
+ * --show-keys.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -27,6 +32,7 @@
 
 #include "elem.h"
 #include "decode.h"
+#include "decrypt.h"
 
 #define EXIT_USAGE		2
 #define MAX_PAYLOAD		65535	/* more is not one UDP payload */
@@ -521,6 +527,37 @@ struct dgram_meta {
  * @redacted: how many bytes at the end of it are a key in clear, which are
  *	never printed (dec_redact())
  */
+/**
+ * enum dec_state - what --keys made of an authenticator or an encrypted
+ *	element
+ * @DS_NONE: nothing (no --keys, or nothing to check)
+ * @DS_OK: the authenticator verifies; the element decrypts
+ * @DS_FAILED: it does not (&dec_verdict.why says why)
+ * @DS_NO_KEY: the key file has no key for it
+ * @DS_SKIPPED: not checked, not decrypted (&dec_verdict.why says why)
+ */
+enum dec_state { DS_NONE, DS_OK, DS_FAILED, DS_NO_KEY, DS_SKIPPED };
+
+/**
+ * struct dec_verdict - the outcome of one check under the key file
+ * @state: &enum dec_state
+ * @alg: the &enum mk_mac or &enum mk_aead used, -1 if none
+ * @keyed: a key was found: @peer, @key_spi and @peer_addr say which
+ * @peer: an FA-HA peer's key, not a KEY0
+ * @key_spi: the SPI of that key
+ * @peer_addr: the peer's address
+ * @why: for DS_FAILED, DS_NO_KEY and DS_SKIPPED, the reason
+ */
+struct dec_verdict {
+	enum dec_state state;
+	int alg;
+	bool keyed;
+	bool peer;
+	u32 key_spi;
+	u8 peer_addr[4];
+	char why[192];
+};
+
 struct dec_ext {
 	struct mipkex_ext e;
 	bool auth;
@@ -530,6 +567,32 @@ struct dec_ext {
 	size_t covered;
 	int elem;
 	size_t redacted;
+	struct dec_verdict v;
+};
+
+/**
+ * struct dec_open - an encrypted element opened with --keys
+ * @v: the outcome
+ * @encrypted: the element counts among its direction's encrypted elements
+ *	(protocol.rst 8.2), so it has @direction and @index
+ * @direction: the nonce's direction (1 MN to HA, 2 HA to MN, 3 HA to FA)
+ * @index: its position among the encrypted elements of @direction
+ * @pt: the plaintext (malloc'ed, zeroised when freed), when @v.state is DS_OK
+ * @pt_len: its length
+ * @bad: when the plaintext does not have its type's layout, why
+ * @fpr: a security association element: the delivered key's fingerprint
+ * @have_fpr: @fpr is set
+ */
+struct dec_open {
+	struct dec_verdict v;
+	bool encrypted;
+	u8 direction;
+	unsigned int index;
+	u8 *pt;
+	size_t pt_len;
+	char bad[96];
+	u8 fpr[MK_FPR_LEN];
+	bool have_fpr;
 };
 
 /**
@@ -544,6 +607,7 @@ struct dec_elem {
 	const struct dec_ext *x;
 	int err;
 	size_t err_off;
+	struct dec_open o;
 };
 
 /**
@@ -565,6 +629,10 @@ struct dec_elem {
  *	&enum mipkex_elem_err)
  * @elem_culprit: when @elem_err is set, the index in @ext of the element it
  *	is about
+ * @keys: the key table of --keys, or NULL
+ * @show_keys: --show-keys: print the keys the elements deliver
+ * @meta: where the message came from, when a capture says (FA-HA peers are
+ *	looked up by its addresses)
  */
 struct dec_msg {
 	const u8 *buf;
@@ -580,6 +648,9 @@ struct dec_msg {
 	unsigned int n_el;
 	int elem_err;
 	unsigned int elem_culprit;
+	const struct mk_keytab *keys;
+	bool show_keys;
+	const struct dgram_meta *meta;
 };
 
 static void dec_ext_fill(struct dec_ext *x)
@@ -878,8 +949,16 @@ static int dec_msg_decode(struct dec_msg *d, const u8 *buf, size_t len,
 
 static void dec_msg_free(struct dec_msg *d)
 {
+	unsigned int i;
+
 	free(d->ext);
 	d->ext = NULL;
+	for (i = 0; d->el && i < d->n_el; i++) {
+		if (d->el[i].o.pt) {
+			mk_cleanse(d->el[i].o.pt, d->el[i].o.pt_len);
+			free(d->el[i].o.pt);
+		}
+	}
 	free(d->el);
 	d->el = NULL;
 }
@@ -928,12 +1007,378 @@ static size_t dec_unknown_critical(const struct dec_msg *d)
 }
 
 /* ------------------------------------------------------------------------
+ * With --keys: the authenticators verified and the encrypted elements
+ * opened (protocol.rst section 8), into the model.
+ */
+
+#define DEC_MAX_PEERS	8	/* FA-HA peers tried for one SPI */
+
+__attribute__((format(printf, 3, 4)))
+static void dec_set(struct dec_verdict *v, enum dec_state state,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	v->state = state;
+	va_start(ap, fmt);
+	vsnprintf(v->why, sizeof(v->why), fmt, ap);
+	va_end(ap);
+}
+
+static void dec_keyed(struct dec_verdict *v, const struct mk_dkey *k,
+		      bool peer)
+{
+	u32 a = k->addr;
+
+	v->keyed = true;
+	v->peer = peer;
+	v->key_spi = k->spi;
+	memcpy(v->peer_addr, &a, 4);
+}
+
+/* The Identification as sent (8 bytes of the fixed part). */
+static const u8 *dec_ident(const struct dec_msg *d)
+{
+	return d->buf + (d->m.type == MIPKEX_MSG_RRQ ? 16 : 12);
+}
+
+/*
+ * The FA-HA peers that may hold the key of @spi: those whose address is the
+ * datagram's source or destination, when a capture gives them; else (or if
+ * none is) every peer with that SPI.
+ */
+static size_t dec_peers(const struct dec_msg *d, u32 spi, struct mk_dkey *out)
+{
+	u32 a[2];
+	size_t n;
+
+	if (d->meta) {
+		memcpy(&a[0], d->meta->src, 4);
+		memcpy(&a[1], d->meta->dst, 4);
+		n = mk_keytab_peers(d->keys, spi, a, 2, out, DEC_MAX_PEERS);
+		if (n)
+			return n;
+	}
+	return mk_keytab_peers(d->keys, spi, NULL, 0, out, DEC_MAX_PEERS);
+}
+
+/* A protected message carries a CVSE of the vendor (protocol.rst 8.3). */
+static bool dec_protected(const struct dec_msg *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->n_el; i++)
+		if (d->el[i].x->e.type == MIPKEX_EXT_CVSE)
+			return true;
+	return false;
+}
+
+/* Return: 1 the authenticator matches, 0 it does not, -1 libcrypto failed. */
+static int dec_mac_check(const struct dec_msg *d, const struct dec_ext *x,
+			 int mac, const u8 *key, size_t key_len)
+{
+	u8 out[MK_MAC_MAX_LEN];
+	int ret;
+
+	if (mk_mac(mac, key, key_len, d->buf, x->covered, out))
+		return -1;
+	ret = mk_equal(out, x->authenticator, mk_mac_len(mac));
+	mk_cleanse(out, sizeof(out));
+	return ret;
+}
+
+/*
+ * protocol.rst 8.3: in a protected message the MN-HA authenticator is
+ * HMAC-SHA256 (HMAC-MD5 if the entry says legacy) keyed with KDF(KEY0,
+ * "mipkex mn-ha", SPI || Identification, 256), the FA-HA authenticator the
+ * same keyed with the FA-HA key; both over the bytes of 3.2. An
+ * authenticator of another length than the algorithm's fails.
+ */
+static void dec_verify(const struct dec_msg *d, struct dec_ext *x,
+		       bool protected)
+{
+	struct dec_verdict *v = &x->v;
+	struct mk_dkey k[DEC_MAX_PEERS];
+	u8 ctx[12], derived[32];
+	bool mnha = x->e.type == MIPKEX_EXT_MN_HA_AUTH;
+	size_t n, i;
+	int r = 0;
+
+	v->alg = -1;
+	if (!mnha && x->e.type != MIPKEX_EXT_FA_HA_AUTH) {
+		dec_set(v, DS_SKIPPED, "a key file holds no %s keys",
+			x->e.type == MIPKEX_EXT_MN_FA_AUTH ? "MN-FA" :
+			"generalized authentication");
+		return;
+	}
+	if (!protected) {
+		dec_set(v, DS_SKIPPED,
+			"not a protected message (no CVSE of vendor %u): its authenticators are plain RFC 5944",
+			d->vendor);
+		return;
+	}
+	if (x->covered > d->len) {	/* cannot be: the extension was walked */
+		dec_set(v, DS_SKIPPED, "covers more than the message");
+		return;
+	}
+	if (mnha) {
+		if (!mk_keytab_key0(d->keys, x->spi, &k[0])) {
+			dec_set(v, DS_NO_KEY, "no KEY0 for SPI %u (0x%08x) in the key file",
+				x->spi, x->spi);
+			return;
+		}
+		n = 1;
+	} else {
+		n = dec_peers(d, x->spi, k);
+		if (!n) {
+			dec_set(v, DS_NO_KEY, "no FA-HA peer with SPI %u (0x%08x) in the key file",
+				x->spi, x->spi);
+			return;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		dec_keyed(v, &k[i], !mnha);
+		v->alg = k[i].mac;
+		if (x->auth_len != mk_mac_len(k[i].mac)) {
+			dec_set(v, DS_FAILED, "a %zu-byte authenticator, but %s gives %zu bytes",
+				x->auth_len, mk_mac_name(k[i].mac),
+				mk_mac_len(k[i].mac));
+			continue;
+		}
+		if (mnha) {
+			put_unaligned_be32(x->spi, ctx);
+			memcpy(ctx + 4, dec_ident(d), 8);
+			if (mk_kdf(k[i].key, k[i].len, "mipkex mn-ha", ctx,
+				   sizeof(ctx), derived, sizeof(derived))) {
+				r = -1;
+			} else {
+				r = dec_mac_check(d, x, k[i].mac, derived,
+						  sizeof(derived));
+				mk_cleanse(derived, sizeof(derived));
+			}
+		} else {
+			r = dec_mac_check(d, x, k[i].mac, k[i].key, k[i].len);
+		}
+		if (r > 0) {
+			dec_set(v, DS_OK, "%s", "");
+			return;
+		}
+		dec_set(v, DS_FAILED, r < 0 ? "libcrypto failed" :
+			"the authenticator does not match: wrong key, or the message was altered");
+	}
+	if (n > 1 && v->state == DS_FAILED)
+		dec_set(v, DS_FAILED, "no peer with SPI %u (%zu of them) verifies it: wrong keys, or the message was altered",
+			x->spi, n);
+}
+
+/* An element that takes a nonce index (protocol.rst 8.2), well formed or not. */
+static bool dec_counts_encrypted(const struct mipkex_ext *e)
+{
+	if (e->vtype >= MIPKEX_VT_NAI && e->vtype <= MIPKEX_VT_SA)
+		return e->value_len >= 2 && (e->value[1] & MIPKEX_ELEM_FLAG_E);
+	if (e->vtype == MIPKEX_VT_KE_KDC)
+		return e->value_len > 6;	/* a non-empty wrapped key */
+	return false;
+}
+
+/* The layout of the plaintext (protocol.rst 5.1-5.4); the key's fingerprint. */
+static void dec_check_plain(struct dec_open *o, const struct mipkex_gp *gp)
+{
+	const u8 *p = o->pt;
+	size_t i, n = o->pt_len;
+
+	switch (gp->vtype) {
+	case MIPKEX_VT_L2:
+		if (gp->content == 0)
+			break;
+		for (i = 0; i < n; i++)
+			if (p[i] < '0' || p[i] > '9') {
+				snprintf(o->bad, sizeof(o->bad),
+					 "the %s is not all ASCII digits",
+					 gp->content == 1 ? "IMSI" : "MIN");
+				break;
+			}
+		break;
+	case MIPKEX_VT_SA:
+		/* the codec let through 26 to 74 bytes */
+		if (n < MIPKEX_SA_INFO_HDR_LEN ||
+		    p[8] != n - MIPKEX_SA_INFO_HDR_LEN || p[8] < 16 ||
+		    p[8] > 64) {
+			snprintf(o->bad, sizeof(o->bad),
+				 "key length %u, but %zu key bytes (16-64)",
+				 n >= MIPKEX_SA_INFO_HDR_LEN ? p[8] : 0,
+				 n >= MIPKEX_SA_INFO_HDR_LEN ?
+				 n - MIPKEX_SA_INFO_HDR_LEN : 0);
+			break;
+		}
+		if (!mk_fingerprint(p + MIPKEX_SA_INFO_HDR_LEN, p[8], o->fpr))
+			o->have_fpr = true;
+		break;
+	}
+}
+
+/*
+ * protocol.rst 8.2 and 8.4: an identity element (vendor types 1-3) under
+ * KDF(KEY0, "mipkex id-enc", SPI || Identification, 256); a security
+ * association element (vendor type 4) under KDF(K, "mipkex wrap", context,
+ * 256), K KEY0 in a CVSE (context SPI || Identification), the FA-HA key in
+ * an NVSE (the FA context: SPI || Identification || home address || home
+ * agent address, the last three from the fixed part of the message). Nonce
+ * Identification || direction || index || 0000; associated data the fixed
+ * part, the vendor extension's first 10 bytes and the element's first 6.
+ * @auth: the verdict on the authenticator that covers the element (MN-HA
+ * for a CVSE, FA-HA for an NVSE), NULL if there is none, for the message.
+ */
+static void dec_open(const struct dec_msg *d, struct dec_elem *el,
+		     const struct dec_verdict *auth)
+{
+	const struct mipkex_ext *e = &el->x->e;
+	struct dec_open *o = &el->o;
+	struct dec_verdict *v = &o->v;
+	struct mk_dkey k[DEC_MAX_PEERS];
+	u8 ctx[20], wk[MK_AEAD_KEY_LEN], nonce[MK_AEAD_NONCE_LEN], aad[40];
+	bool peer = e->vtype == MIPKEX_VT_SA && e->type == MIPKEX_EXT_NVSE;
+	const char *label = e->vtype == MIPKEX_VT_SA ? "mipkex wrap" :
+			    "mipkex id-enc";
+	size_t n, i, ctx_len = 12, aad_len;
+	struct mipkex_gp gp;
+	int ret = -EIO;
+
+	v->alg = -1;
+	if (!o->encrypted || e->vtype > MIPKEX_VT_SA)
+		return;		/* in clear, or a wrapped KDC key: not opened */
+	ret = mipkex_elem_gp(e, &gp);
+	if (ret) {
+		dec_set(v, DS_SKIPPED, "the element is malformed (%s)",
+			mipkex_elem_strerror(ret));
+		return;
+	}
+	if (o->index > 255) {
+		dec_set(v, DS_SKIPPED, "more than 256 encrypted elements in direction %u: no nonce",
+			o->direction);
+		return;
+	}
+	if (peer) {
+		n = dec_peers(d, gp.spi, k);
+		if (!n) {
+			dec_set(v, DS_NO_KEY, "no FA-HA peer with SPI %u (0x%08x) in the key file",
+				gp.spi, gp.spi);
+			return;
+		}
+	} else {
+		if (!mk_keytab_key0(d->keys, gp.spi, &k[0])) {
+			dec_set(v, DS_NO_KEY, "no KEY0 for SPI %u (0x%08x) in the key file",
+				gp.spi, gp.spi);
+			return;
+		}
+		n = 1;
+	}
+	put_unaligned_be32(gp.spi, ctx);
+	memcpy(ctx + 4, dec_ident(d), 8);
+	if (peer) {
+		memcpy(ctx + 12, d->buf + 4, 4);	/* home address */
+		memcpy(ctx + 16, d->buf + 8, 4);	/* home agent address */
+		ctx_len = 20;
+	}
+	memcpy(nonce, dec_ident(d), 8);
+	nonce[8] = o->direction;
+	nonce[9] = (u8)o->index;
+	nonce[10] = nonce[11] = 0;
+	aad_len = d->m.fixed_len;
+	memcpy(aad, d->buf, aad_len);
+	memcpy(aad + aad_len, d->buf + e->off, 10);
+	memcpy(aad + aad_len + 10, gp.hdr, MIPKEX_ELEM_HDR_LEN);
+	aad_len += 10 + MIPKEX_ELEM_HDR_LEN;
+
+	o->pt_len = gp.info_len - MIPKEX_AEAD_TAG_LEN;
+	o->pt = malloc(o->pt_len);
+	if (!o->pt) {
+		dec_set(v, DS_SKIPPED, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		dec_keyed(v, &k[i], peer);
+		v->alg = k[i].aead;
+		ret = -EIO;
+		if (!mk_kdf(k[i].key, k[i].len, label, ctx, ctx_len, wk,
+			    sizeof(wk))) {
+			ret = mk_aead_open(k[i].aead, wk, nonce, aad, aad_len,
+					   gp.info, gp.info_len, o->pt);
+			mk_cleanse(wk, sizeof(wk));
+		}
+		if (!ret)
+			break;
+	}
+	if (!ret) {
+		dec_set(v, DS_OK, "%s", "");
+		dec_check_plain(o, &gp);
+		return;
+	}
+	mk_cleanse(o->pt, o->pt_len);
+	free(o->pt);
+	o->pt = NULL;
+	o->pt_len = 0;
+	if (ret != -EBADMSG)
+		dec_set(v, DS_FAILED, "libcrypto failed");
+	else if (n > 1)
+		dec_set(v, DS_FAILED, "tag mismatch under each of the %zu peers with SPI %u: wrong keys, or the message was altered",
+			n, gp.spi);
+	else if (auth && auth->state == DS_OK)
+		dec_set(v, DS_FAILED, "tag mismatch, although the %s authenticator verifies with the same key: the sender sealed it with another key, nonce or associated data",
+			peer ? "FA-HA" : "MN-HA");
+	else if (auth && auth->state == DS_FAILED)
+		dec_set(v, DS_FAILED, "tag mismatch: wrong key, or the message was altered (the %s authenticator fails too)",
+			e->type == MIPKEX_EXT_NVSE ? "FA-HA" : "MN-HA");
+	else
+		dec_set(v, DS_FAILED, "tag mismatch: wrong key, or the message was altered");
+}
+
+/* The cryptographic stage: every authenticator, then every element. */
+static void dec_crypto(struct dec_msg *d)
+{
+	const struct dec_verdict *mnha = NULL, *faha = NULL;
+	unsigned int i, count[4] = { 0 };
+	bool protected;
+	u8 dir;
+
+	if (!d->keys || !d->fixed)
+		return;
+	protected = dec_protected(d);
+	for (i = 0; i < d->n_ext; i++) {
+		struct dec_ext *x = &d->ext[i];
+
+		if (!x->auth)
+			continue;
+		dec_verify(d, x, protected);
+		if (x->e.type == MIPKEX_EXT_MN_HA_AUTH && !mnha)
+			mnha = &x->v;
+		if (x->e.type == MIPKEX_EXT_FA_HA_AUTH && !faha)
+			faha = &x->v;
+	}
+	for (i = 0; i < d->n_el; i++) {
+		struct dec_elem *el = &d->el[i];
+		const struct mipkex_ext *e = &el->x->e;
+
+		if (!dec_counts_encrypted(e))
+			continue;
+		dir = d->m.type == MIPKEX_MSG_RRQ ? 1 :
+		      e->type == MIPKEX_EXT_CVSE ? 2 : 3;
+		el->o.encrypted = true;
+		el->o.direction = dir;
+		el->o.index = count[dir]++;
+		dec_open(d, el, e->type == MIPKEX_EXT_NVSE ? faha : mnha);
+	}
+}
+
+/* ------------------------------------------------------------------------
  * The decoder's context and the two printers.
  */
 
 struct dec_ctx {
 	const struct mk_decode_opts *o;
 	u32 vendor;
+	struct mk_keytab *keys;
+	bool show_keys;
 	struct jw jw;
 	unsigned int n_msgs;
 	unsigned int n_bad;
@@ -1050,6 +1495,140 @@ static void text_gp(const struct mipkex_ext *e)
 		printf("    lifetime: %u s\n", get_unaligned_be32(gp.info + 4));
 		printf("    key length: %u\n", gp.info[8]);
 		printf("    key: %u bytes, not shown\n", gp.info[8]);
+		break;
+	}
+}
+
+/* Which key a verdict used, for the text printer. */
+static void text_keydesc(char *buf, size_t size, const struct dec_verdict *v)
+{
+	char a[16];
+
+	if (v->peer) {
+		fmt_ip(a, sizeof(a), v->peer_addr);
+		snprintf(buf, size, "FA-HA peer %s SPI 0x%08x", a, v->key_spi);
+	} else {
+		snprintf(buf, size, "KEY0 SPI 0x%08x", v->key_spi);
+	}
+}
+
+/* An authenticator's verdict under --keys. */
+static void text_verdict(const struct dec_verdict *v)
+{
+	char k[64];
+
+	if (v->keyed)
+		text_keydesc(k, sizeof(k), v);
+	switch (v->state) {
+	case DS_NONE:
+		break;
+	case DS_OK:
+		printf("    verification: verified (%s, %s)\n",
+		       mk_mac_name(v->alg), k);
+		break;
+	case DS_FAILED:
+		if (v->keyed)
+			printf("    verification: FAILED (%s, %s): %s\n",
+			       mk_mac_name(v->alg), k, v->why);
+		else
+			printf("    verification: FAILED: %s\n", v->why);
+		break;
+	case DS_NO_KEY:
+		printf("    verification: no key (%s)\n", v->why);
+		break;
+	case DS_SKIPPED:
+		printf("    verification: not checked (%s)\n", v->why);
+		break;
+	}
+}
+
+/* The plaintext of an element that --keys opened. */
+static void text_plain(const struct dec_msg *d, const struct dec_elem *el)
+{
+	const struct mipkex_ext *e = &el->x->e;
+	const struct dec_open *o = &el->o;
+	const u8 *p = o->pt;
+	size_t n = o->pt_len;
+	u8 content = e->value[0];
+	char a[24], *s;
+
+	switch (e->vtype) {
+	case MIPKEX_VT_NAI:
+	case MIPKEX_VT_L2:
+		if (e->vtype == MIPKEX_VT_L2 && content == 0 && n == 6) {
+			fmt_mac(a, sizeof(a), p);
+			printf("      ethernet: %s\n", a);
+			break;
+		}
+		s = escape_bytes(p, n, true);
+		printf("      %s: \"%s\"\n", e->vtype == MIPKEX_VT_NAI ? "nai" :
+		       content == 1 ? "imsi" : "min", s ? s : "?");
+		free(s);
+		break;
+	case MIPKEX_VT_IP:
+		if (n == 4) {
+			fmt_ip(a, sizeof(a), p);
+			printf("      address: %s\n", a);
+		}
+		break;
+	case MIPKEX_VT_SA:
+		if (n < MIPKEX_SA_INFO_HDR_LEN)
+			break;
+		printf("      sa spi: 0x%08x (%u)\n", get_unaligned_be32(p),
+		       get_unaligned_be32(p));
+		printf("      lifetime: %u s\n", get_unaligned_be32(p + 4));
+		printf("      key length: %u\n", p[8]);
+		if (o->have_fpr) {
+			printf("      key fingerprint: ");
+			print_hex(stdout, o->fpr, sizeof(o->fpr));
+			printf("\n");
+		}
+		if (o->bad[0])
+			break;
+		if (d->show_keys) {
+			printf("      key: ");
+			print_hex(stdout, p + MIPKEX_SA_INFO_HDR_LEN, p[8]);
+			printf("\n");
+		} else {
+			printf("      key: %u bytes, not shown (--show-keys shows it)\n",
+			       p[8]);
+		}
+		break;
+	}
+	if (o->bad[0])
+		printf("      plaintext malformed: %s\n", o->bad);
+}
+
+/* An encrypted element under --keys. */
+static void text_open(const struct dec_msg *d, const struct dec_elem *el)
+{
+	const struct dec_open *o = &el->o;
+	const struct dec_verdict *v = &o->v;
+	char k[64];
+
+	if (v->keyed)
+		text_keydesc(k, sizeof(k), v);
+	switch (v->state) {
+	case DS_NONE:
+		break;
+	case DS_OK:
+		printf("    decryption: OK (%s, %s, nonce direction %u index %u)\n",
+		       mk_aead_name(v->alg), k, o->direction, o->index);
+		text_plain(d, el);
+		break;
+	case DS_FAILED:
+		if (v->keyed)
+			printf("    decryption: FAILED (%s, %s, nonce direction %u index %u): %s\n",
+			       mk_aead_name(v->alg), k, o->direction, o->index,
+			       v->why);
+		else
+			printf("    decryption: FAILED: %s\n", v->why);
+		break;
+	case DS_NO_KEY:
+		printf("    decryption: no key (%s)\n", v->why);
+		break;
+	case DS_SKIPPED:
+		printf("    decryption: not attempted (%s)\n", v->why);
 		break;
 	}
 }
@@ -1179,6 +1758,7 @@ static void text_elem(const struct dec_msg *d, const struct dec_elem *el)
 	case MIPKEX_VT_L2:
 	case MIPKEX_VT_SA:
 		text_gp(e);
+		text_open(d, el);
 		break;
 	case MIPKEX_VT_SA_PAYLOAD:
 		text_sa_payload(d, e);
@@ -1214,6 +1794,7 @@ static void text_ext(const struct dec_msg *d, const struct dec_ext *x)
 		       x->spi);
 		print_hex(stdout, x->authenticator, x->auth_len);
 		printf("\n    covers bytes 0..%zu\n", x->covered - 1);
+		text_verdict(&x->v);
 	} else if (e->type == MIPKEX_EXT_CVSE || e->type == MIPKEX_EXT_NVSE) {
 		printf("    vendor: %u%s\n    vendor type: %u", e->vendor,
 		       e->vendor == PEN_DOCUMENTATION ?
@@ -1375,6 +1956,107 @@ static void jw_key_hex_redacted(struct jw *w, const char *key, const u8 *p,
 	jw_key_hex(w, key, p, len - redacted);
 }
 
+static const char *const verify_status[] = {
+	[DS_NONE] = "none", [DS_OK] = "verified", [DS_FAILED] = "failed",
+	[DS_NO_KEY] = "no_key", [DS_SKIPPED] = "not_checked",
+};
+
+static const char *const open_status[] = {
+	[DS_NONE] = "none", [DS_OK] = "decrypted", [DS_FAILED] = "failed",
+	[DS_NO_KEY] = "no_key", [DS_SKIPPED] = "not_attempted",
+};
+
+/* What a verdict used and why it is what it is. */
+static void json_verdict_fields(struct jw *w, const struct dec_verdict *v)
+{
+	char a[16];
+
+	if (v->keyed) {
+		jw_key_str(w, "key_source", v->peer ? "FA-HA" : "KEY0");
+		jw_key_uint(w, "key_spi", v->key_spi);
+		if (v->peer) {
+			fmt_ip(a, sizeof(a), v->peer_addr);
+			jw_key_str(w, "peer", a);
+		}
+	}
+	if (v->state != DS_OK)
+		jw_key_str(w, "message", v->why);
+}
+
+/* An authenticator's verdict under --keys. */
+static void json_verdict(struct jw *w, const struct dec_verdict *v)
+{
+	if (v->state == DS_NONE)
+		return;
+	jw_key(w, "verification");
+	jw_open(w, '{');
+	jw_key_str(w, "status", verify_status[v->state]);
+	if (v->alg >= 0)
+		jw_key_str(w, "algorithm", mk_mac_name(v->alg));
+	json_verdict_fields(w, v);
+	jw_close(w, '}');
+}
+
+/* An encrypted element under --keys, with its plaintext. */
+static void json_open_elem(struct jw *w, const struct dec_msg *d,
+			   const struct dec_elem *el)
+{
+	const struct mipkex_ext *e = &el->x->e;
+	const struct dec_open *o = &el->o;
+	const struct dec_verdict *v = &o->v;
+	const u8 *p = o->pt;
+	size_t n = o->pt_len;
+	char a[24], *s;
+
+	if (v->state == DS_NONE)
+		return;
+	jw_key(w, "decryption");
+	jw_open(w, '{');
+	jw_key_str(w, "status", open_status[v->state]);
+	jw_key_uint(w, "direction", o->direction);
+	jw_key_uint(w, "index", o->index);
+	if (v->alg >= 0)
+		jw_key_str(w, "aead", mk_aead_name(v->alg));
+	json_verdict_fields(w, v);
+	if (v->state != DS_OK)
+		goto out;
+	switch (e->vtype) {
+	case MIPKEX_VT_NAI:
+	case MIPKEX_VT_L2:
+		if (e->vtype == MIPKEX_VT_L2 && e->value[0] == 0 && n == 6) {
+			fmt_mac(a, sizeof(a), p);
+			jw_key_str(w, "ethernet", a);
+			break;
+		}
+		s = escape_bytes(p, n, false);
+		jw_key_str(w, e->vtype == MIPKEX_VT_NAI ? "nai" :
+			   e->value[0] == 1 ? "imsi" : "min", s ? s : "?");
+		free(s);
+		break;
+	case MIPKEX_VT_IP:
+		if (n == 4) {
+			fmt_ip(a, sizeof(a), p);
+			jw_key_str(w, "address", a);
+		}
+		break;
+	case MIPKEX_VT_SA:
+		if (n < MIPKEX_SA_INFO_HDR_LEN)
+			break;
+		jw_key_uint(w, "sa_spi", get_unaligned_be32(p));
+		jw_key_uint(w, "lifetime", get_unaligned_be32(p + 4));
+		jw_key_uint(w, "key_len", p[8]);
+		if (o->have_fpr)
+			jw_key_hex(w, "fingerprint", o->fpr, sizeof(o->fpr));
+		if (d->show_keys && !o->bad[0])
+			jw_key_hex(w, "key", p + MIPKEX_SA_INFO_HDR_LEN, p[8]);
+		break;
+	}
+	if (o->bad[0])
+		jw_key_str(w, "plaintext_error", o->bad);
+out:
+	jw_close(w, '}');
+}
+
 static void json_ext(struct jw *w, const struct dec_ext *x)
 {
 	const struct mipkex_ext *e = &x->e;
@@ -1398,6 +2080,7 @@ static void json_ext(struct jw *w, const struct dec_ext *x)
 		jw_key_uint(w, "spi", x->spi);
 		jw_key_hex(w, "authenticator", x->authenticator, x->auth_len);
 		jw_key_uint(w, "covered_len", x->covered);
+		json_verdict(w, &x->v);
 	} else if (e->type == MIPKEX_EXT_CVSE || e->type == MIPKEX_EXT_NVSE) {
 		jw_key_uint(w, "vendor", e->vendor);
 		jw_key(w, "vendor_name");
@@ -1610,6 +2293,7 @@ static void json_elem(struct jw *w, const struct dec_msg *d,
 	case MIPKEX_VT_L2:
 	case MIPKEX_VT_SA:
 		json_gp(w, e);
+		json_open_elem(w, d, el);
 		break;
 	case MIPKEX_VT_SA_PAYLOAD:
 		json_sa_payload(w, d, e);
@@ -1754,6 +2438,10 @@ static int dec_payload(struct dec_ctx *c, const u8 *buf, size_t len,
 		fprintf(stderr, "mipkex: decode: out of memory\n");
 		return -ENOMEM;
 	}
+	d.keys = c->keys;
+	d.show_keys = c->show_keys;
+	d.meta = meta;
+	dec_crypto(&d);
 	c->n_msgs++;
 	if (!dec_valid(&d))
 		c->n_bad++;
@@ -2081,11 +2769,13 @@ int mk_cmd_decode(int argc, char **argv, const struct mk_decode_opts *opts)
 		.jw = { .f = stdout, .pretty = opts->pretty },
 	};
 	static u8 hexbuf[MAX_PAYLOAD];
-	const char *arg;
+	const char *arg, *keys = NULL;
+	bool vendor_given = false;
 	size_t hexlen = 0;
+	u32 file_vendor = 0;
 	int i = 0, src, ret;
 
-	/* The decode command's own options; --keys FILE will go here. */
+	/* The decode command's own options. */
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (!strcmp(argv[i], "--")) {
 			i++;
@@ -2099,10 +2789,27 @@ int mk_cmd_decode(int argc, char **argv, const struct mk_decode_opts *opts)
 			ret = parse_vendor(arg, &c.vendor);
 			if (ret)
 				return ret;
+			vendor_given = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--keys") ||
+		    !strncmp(argv[i], "--keys=", 7)) {
+			arg = argv[i][6] ? argv[i] + 7 : argv[++i];
+			if (!arg || !*arg)
+				return decode_usage("--keys: missing FILE");
+			if (keys)
+				return decode_usage("--keys given twice");
+			keys = arg;
+			continue;
+		}
+		if (!strcmp(argv[i], "--show-keys")) {
+			c.show_keys = true;
 			continue;
 		}
 		return decode_usage("unknown option \"%s\"", argv[i]);
 	}
+	if (c.show_keys && !keys)
+		return decode_usage("--show-keys needs --keys FILE");
 	argc -= i;
 	argv += i;
 
@@ -2126,6 +2833,16 @@ int mk_cmd_decode(int argc, char **argv, const struct mk_decode_opts *opts)
 		if (ret)
 			return ret;
 	}
+	/* So is a key file that cannot be read, but with status 1, as load. */
+	if (keys) {
+		if (mk_keytab_load(keys, &c.keys, &file_vendor)) {
+			fprintf(stderr, "mipkex: decode: --keys %s: cannot use it\n",
+				keys);
+			return 1;
+		}
+		if (!vendor_given && file_vendor)
+			c.vendor = file_vendor;
+	}
 	if (opts->json)
 		jw_open(&c.jw, '[');
 	switch (src) {
@@ -2141,6 +2858,8 @@ int mk_cmd_decode(int argc, char **argv, const struct mk_decode_opts *opts)
 	}
 	if (opts->json)
 		jw_close(&c.jw, ']');
+	mk_keytab_free(c.keys);
+	mk_crypto_cleanup();
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "mipkex: decode: write error\n");
 		return 1;

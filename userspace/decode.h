@@ -14,9 +14,10 @@
  *
  * Options of the decode command itself (those between "decode" and the
  * input form: "--vendor N", the vendor id whose CVSEs and NVSEs carry mipkex
- * elements) are parsed by mk_cmd_decode() into the decoder's context; a
- * future "--keys FILE", which will decrypt flag-E fields and key deliveries,
- * belongs there too and adds its key table to that context, not here.
+ * elements; "--keys FILE", a configuration file whose keys verify the
+ * authenticators and open the encrypted elements; "--show-keys", which
+ * prints the keys that security association elements deliver) are parsed by
+ * mk_cmd_decode() into the decoder's context, not here.
  */
 struct mk_decode_opts {
 	bool json;
@@ -32,8 +33,9 @@ struct mk_decode_opts {
  * Needs no kernel module and opens no netlink socket.
  *
  * Return: the exit status: 0 every message well formed, 1 a message was
- * malformed (its RFC 5944 framing or one of its mipkex elements) or the input
- * could not be read, 2 a usage error.
+ * malformed (its RFC 5944 framing or one of its mipkex elements), the input
+ * or the --keys file could not be read, 2 a usage error. Authenticators that
+ * fail and elements that do not decrypt do not change it.
  */
 int mk_cmd_decode(int argc, char **argv, const struct mk_decode_opts *opts);
 

@@ -68,7 +68,7 @@ RRP="03 00 02 58 0a 01 01 01 0a 00 00 01 e0 00 00 00 12 34 56 78
 26 00 00 09 00 00 7e d9 00 07 01 02 03
 20 14 00 00 01 00 00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff"
 
-echo "1..50"
+echo "1..66"
 
 # --- hex, text ---------------------------------------------------------------
 run decode hex "$RRQ"
@@ -626,13 +626,408 @@ run decode hex "$(el cutkey)"
 	nokey
 ok $? "an SA element cut short: the captured bytes of its key are not shown"
 
+# --- --keys: the worked messages of protocol.rst section 10 --------------------
+# The messages (10.5, 10.6, 10.10, 10.11-10.13), the keys (its common inputs)
+# and the expected plaintexts are read from the document itself, the way
+# vectors.sh does; the expected fingerprints of the delivered keys (8.6.5)
+# are computed here with python3-cryptography's KBKDF. One hex file per
+# message in $TMP/w/, and expect.json.
+DOC=$(dirname "$0")/../../Documentation/protocol.rst
+KEYS_PLAN=16
+mkworked() {
+	"$PY" - "$DOC" "$1" <<'EOF'
+import json, re, struct, sys
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.kbkdf import (CounterLocation,
+                                                      KBKDFHMAC, Mode)
+
+doc, out = sys.argv[1], sys.argv[2]
+text = open(doc).read()
+lines = text.split("\n")
+start = lines.index("10. Worked examples and test vectors")
+common = " ".join(text[text.index("Common inputs:"):].split("\n\n")[0].split())
+key0, key0_spi = re.search(r"KEY0 = 32 bytes ``([0-9a-f]{64})``, SPI "
+                           r"0x([0-9a-f]{8})", common).groups()
+faha, faha_spi = re.search(r"FA-HA key = 32 bytes ``([0-9a-f]{64})``, SPI "
+                           r"0x([0-9a-f]{8})", common).groups()
+sec = title = cur = None
+msgs, fields = [], {}
+for line in lines[start:]:
+    if re.match(r"^10\.\d+ ", line):
+        sec = line.split()[0]
+    if line.endswith("::") and not line.startswith(" "):
+        title, cur = line[:-2].rstrip(), None
+        if title.startswith("Message ("):
+            msgs.append([sec, title, b""])
+        else:
+            fields[(sec, title)] = {}
+        continue
+    m = re.match(r"^    ([0-9a-f]{4})  ((?:[0-9a-f]{2} ?)+)$", line)
+    if m and title and title.startswith("Message ("):
+        assert int(m.group(1), 16) == len(msgs[-1][2])
+        msgs[-1][2] += bytes.fromhex(m.group(2).replace(" ", ""))
+        continue
+    m = re.match(r"^    ([^ ].*?) \((\d+) bytes\).*:$", line)
+    if m and (sec, title) in fields:
+        cur = m.group(1)
+        fields[(sec, title)][cur] = b""
+        continue
+    m = re.match(r"^      ([0-9a-f]+)$", line)
+    if m and cur is not None:
+        fields[(sec, title)][cur] += bytes.fromhex(m.group(1))
+        continue
+    if line and not line.startswith(" "):
+        cur = None
+
+def fpr(key):
+    return KBKDFHMAC(algorithm=hashes.SHA256(), mode=Mode.CounterMode,
+                     length=8, rlen=4, llen=4,
+                     location=CounterLocation.BeforeFixed,
+                     label=b"mipkex fingerprint", context=b"",
+                     fixed=None).derive(key).hex()
+
+ident = fields[("10.2", "NAI element, AES-256-GCM")]
+expect = []
+assert [m[0] for m in msgs] == ["10.5", "10.6", "10.10", "10.11", "10.11",
+                                "10.12", "10.12", "10.13", "10.13"]
+for i, (s, t, b) in enumerate(msgs):
+    e = dict(name="%s %s" % (s, t), type=b[0], sa=[])
+    if b[0] == 1:
+        e["nai"] = ident["plaintext"].decode()
+        e["home"] = ".".join(map(str, fields[("10.2",
+            "IP address element, AES-256-GCM")]["plaintext"]))
+    to_mn = t.endswith("FA to MN, " + t.split(", ")[-1]) and "FA to MN" in t
+    for (fs, ft), v in fields.items():
+        if fs != s or not ft.startswith("KEY") or "plaintext" not in v:
+            continue
+        if to_mn and "for the MN" not in ft:
+            continue
+        pt = v["plaintext"]
+        sa_spi, life, klen, _ = struct.unpack(">IIBB", pt[:10])
+        e["sa"].append(dict(ext="cvse" if "for the MN" in ft else "nvse",
+                            sa_spi=sa_spi, lifetime=life, key_len=klen,
+                            key=pt[10:].hex(), fingerprint=fpr(pt[10:])))
+    expect.append(e)
+    open("%s/m%d.hex" % (out, i), "w").write(b.hex())
+json.dump(expect, open(out + "/expect.json", "w"), indent=1)
+with open(out + "/keys", "w") as f:     # every delivered key, and its head
+    for e in expect:
+        for a in e["sa"]:
+            f.write(a["key"] + "\n" + a["key"][:16] + "\n")
+conf = """[key0 alice]
+spi = %d
+nai = %s
+home = %s
+ha = 10.0.0.1
+key = %s
+
+[peer 10.0.0.2]
+spi = %d
+key = %s
+"""
+for name, k0, fk in (("keys.conf", key0, faha), ("bad.conf", "ff" * 32,
+                                                  "ee" * 32)):
+    open("%s/%s" % (out, name), "w").write(conf % (int(key0_spi, 16),
+        ident["plaintext"].decode(), expect[0]["home"], k0,
+        int(faha_spi, 16), fk))
+# Only the FA-HA peer; and two peers with that SPI, the one at the
+# datagrams' source address (10.0.0.2 in mkpcap) with a wrong key.
+open(out + "/peer.conf", "w").write("[peer 10.0.0.2]\nspi = %d\nkey = %s\n"
+                                    % (int(faha_spi, 16), faha))
+open(out + "/twopeers.conf", "w").write(
+    "[peer 10.0.0.2]\nspi = %d\nkey = %s\n\n[peer 10.9.9.9]\nspi = %d\n"
+    "key = %s\n" % (int(faha_spi, 16), "ee" * 32, int(faha_spi, 16), faha))
+open(out + "/md5.conf", "w").write(
+    (conf % (int(key0_spi, 16), ident["plaintext"].decode(),
+             expect[0]["home"], key0, int(faha_spi, 16), faha)).replace(
+        "ha = 10.0.0.1\n", "ha = 10.0.0.1\nauth = hmac-md5\n"))
+EOF
+}
+
+# A check of the JSON of "mipkex -j decode --keys" ($TMP/out) against
+# expect.json: MODE is good (everything verifies and decrypts), show (and
+# the keys are shown), wrongkey (every check fails), or flip:N (the N-th
+# encrypted element was altered: it fails, the others decrypt).
+keys_check() { # message-index mode
+	"$PY" - "$TMP/out" "$TMP/w/expect.json" "$1" "$2" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+exp = json.load(open(sys.argv[2]))[int(sys.argv[3])]
+mode = sys.argv[4]
+assert len(d) == 1 and d[0]["valid"] is True, "not well formed"
+m = d[0]
+auths = [x for x in m["extensions"] if x["type"] in (32, 34)]
+assert auths and all("verification" in x for x in auths)
+enc = [e for e in m["elements"] if e.get("encrypted")]
+assert all("decryption" in e for e in enc)
+assert all("decryption" not in e for e in m["elements"]
+           if not e.get("encrypted"))
+dec = [e["decryption"] for e in enc]
+if mode.startswith("flip:"):
+    bad = int(mode[5:])
+    for i, x in enumerate(dec):
+        if i == bad:
+            assert x["status"] == "failed", x
+            assert x["message"].startswith("tag mismatch"), x
+        else:
+            assert x["status"] == "decrypted", (i, x)
+    # An altered CVSE breaks both authenticators, an NVSE only the FA-HA one.
+    broken = {32, 34} if enc[bad]["extension"] == "cvse" else {34}
+    for x in auths:
+        assert x["verification"]["status"] == (
+            "failed" if x["type"] in broken else "verified"), x
+    sys.exit(0)
+if mode == "wrongkey":
+    assert all(x["verification"]["status"] == "failed" for x in auths)
+    assert all(x["status"] == "failed" and "tag mismatch" in x["message"]
+               for x in dec), dec
+    assert all("nai" not in x and "fingerprint" not in x for x in dec)
+    sys.exit(0)
+for x in auths:
+    v = x["verification"]
+    assert v["status"] == "verified", v
+    assert v["algorithm"] == "HMAC-SHA256"
+    assert v["key_source"] == ("KEY0" if x["type"] == 32 else "FA-HA")
+    assert v["key_spi"] == x["spi"]
+assert all(x["status"] == "decrypted" and x["aead"] == "AES-256-GCM"
+           for x in dec), dec
+if exp["type"] == 1:
+    assert [(x["direction"], x["index"]) for x in dec] == [(1, 0), (1, 1)]
+    assert dec[0]["nai"] == exp["nai"] and dec[1]["address"] == exp["home"]
+    sys.exit(0)
+sa = [(e["extension"], e["decryption"]) for e in enc
+      if e["vendor_type"] == 4]
+assert len(sa) == len(exp["sa"]) == len(dec), (sa, exp["sa"])
+idx = {"cvse": 0, "nvse": 0}
+for (ext, x), want in zip(sa, exp["sa"]):
+    assert ext == want["ext"]
+    assert (x["direction"], x["index"]) == ({"cvse": 2, "nvse": 3}[ext],
+                                            idx[ext])
+    idx[ext] += 1
+    assert x["key_source"] == ("KEY0" if ext == "cvse" else "FA-HA")
+    if ext == "nvse":
+        assert x["peer"] == "10.0.0.2"
+    for k in ("sa_spi", "lifetime", "key_len", "fingerprint"):
+        assert x[k] == want[k], (k, x[k], want[k])
+    if mode == "show":
+        assert x["key"] == want["key"]
+    else:
+        assert "key" not in x
+EOF
+}
+
+# Flip byte @2 of message file @1 into $TMP/flip.hex.
+flip() { # message-file offset
+	"$PY" -c 'import sys
+b = bytearray(bytes.fromhex(open(sys.argv[1]).read()))
+b[int(sys.argv[2])] ^= 0x01
+print(b.hex())' "$1" "$2" >"$TMP/flip.hex"
+}
+# The offsets of the ciphertexts of a message's encrypted elements.
+sealed_offsets() { # message-file
+	"$PY" -c 'import sys, struct
+b = bytes.fromhex(open(sys.argv[1]).read())
+off = 24 if b[0] == 1 else 20
+while off < len(b):
+    t = b[off]
+    n = 4 + struct.unpack(">H", b[off + 2:off + 4])[0] if t in (36, 38, 47) else 2 + b[off + 1]
+    if t in (38, 134) and struct.unpack(">H", b[off + 8:off + 10])[0] in (1, 2, 3, 4) and b[off + 11] & 0x80:
+        print(off + 16)
+    off += n' "$1"
+}
+
+if ! "$PY" -c 'import cryptography.hazmat.primitives.kdf.kbkdf' 2>/dev/null; then
+	for i in $(seq "$KEYS_PLAN"); do
+		skip "--keys test $i" "python3-cryptography missing"
+	done
+else
+	mkdir "$TMP/w"
+	mkworked "$TMP/w"
+	chmod 600 "$TMP"/w/*.conf
+	wk() { cat "$TMP/w/m$1.hex"; }
+	nodelivered() { ! grep -qiFf "$TMP/w/keys" "$TMP/out"; }
+
+	all_ok=0
+	for i in 0 1 2 3 4 5 6 7 8; do
+		run -j decode --keys "$TMP/w/keys.conf" hex "$(wk $i)"
+		if [ "$rc" != 0 ] || ! keys_check $i good || ! nodelivered; then
+			echo "# message $i: status $rc $(head -c 300 "$TMP/err")"
+			all_ok=1
+		fi
+	done
+	ok $all_ok "--keys, JSON: every worked message of 10.5-10.13 verifies and decrypts: NAI, home address, SA SPIs, lifetimes, key fingerprints (no key shown)"
+
+	run decode --keys "$TMP/w/keys.conf" hex "$(wk 0)"
+	[ "$rc" = 0 ] &&
+		grep -qx '    decryption: OK (AES-256-GCM, KEY0 SPI 0x00001001, nonce direction 1 index 0)' "$TMP/out" &&
+		grep -qx '      nai: "alice@example.org"' "$TMP/out" &&
+		grep -qx '    decryption: OK (AES-256-GCM, KEY0 SPI 0x00001001, nonce direction 1 index 1)' "$TMP/out" &&
+		grep -qx '      address: 10.1.1.1' "$TMP/out" &&
+		grep -qx '    verification: verified (HMAC-SHA256, KEY0 SPI 0x00001001)' "$TMP/out" &&
+		grep -qx '  result: well formed' "$TMP/out"
+	ok $? "--keys, text: request 10.5, NAI and home address decrypted, MN-HA verified"
+	run decode --keys "$TMP/w/keys.conf" hex "$(wk 3)"
+	fp=$("$PY" -c 'import json, sys; print(" ".join(a["fingerprint"] for a in json.load(open(sys.argv[1]))[3]["sa"]))' "$TMP/w/expect.json")
+	want=$(for f in $fp; do echo "      key fingerprint: $f"; done)
+	[ "$rc" = 0 ] && [ "$(grep '^      key fingerprint: ' "$TMP/out")" = "$want" ] &&
+		[ "$(grep -c '^      key: 32 bytes, not shown (--show-keys shows it)$' "$TMP/out")" = 4 ] &&
+		grep -qx '    decryption: OK (AES-256-GCM, FA-HA peer 10.0.0.2 SPI 0x00002001, nonce direction 3 index 1)' "$TMP/out" &&
+		grep -qx '      sa spi: 0x00000301 (769)' "$TMP/out" &&
+		grep -qx '      lifetime: 1800 s' "$TMP/out" &&
+		grep -qx '    verification: verified (HMAC-SHA256, FA-HA peer 10.0.0.2 SPI 0x00002001)' "$TMP/out" &&
+		nodelivered
+	ok $? "--keys, text: stateful reply 10.11, four key fingerprints, no key shown"
+
+	show_ok=0
+	for i in 3 5 7; do
+		run -j decode --keys "$TMP/w/keys.conf" --show-keys hex "$(wk $i)"
+		[ "$rc" = 0 ] && keys_check $i show || show_ok=1
+	done
+	run decode --keys "$TMP/w/keys.conf" --show-keys hex "$(wk 5)"
+	[ "$show_ok" = 0 ] && [ "$rc" = 0 ] &&
+		[ "$("$PY" -c 'import json, sys; print(" ".join(a["key"] for a in json.load(open(sys.argv[1]))[5]["sa"]))' "$TMP/w/expect.json")" = \
+		  "$(sed -n 's/^      key: \([0-9a-f]\{64\}\)$/\1/p' "$TMP/out" | tr '\n' ' ' | sed 's/ $//')" ]
+	ok $? "--show-keys prints every delivered key (JSON and text)"
+
+	wrong_ok=0
+	for i in 0 2 3 7; do
+		run -j decode --keys "$TMP/w/bad.conf" hex "$(wk $i)"
+		if [ "$rc" != 0 ] || ! keys_check $i wrongkey; then
+			echo "# message $i: status $rc"
+			wrong_ok=1
+		fi
+	done
+	ok $wrong_ok "wrong KEY0 and FA-HA key: every authenticator FAILED, every element a tag mismatch, exit 0"
+	run decode --keys "$TMP/w/bad.conf" hex "$(wk 3)"
+	[ "$rc" = 0 ] &&
+		grep -qx '    verification: FAILED (HMAC-SHA256, KEY0 SPI 0x00001001): the authenticator does not match: wrong key, or the message was altered' "$TMP/out" &&
+		grep -qx '    decryption: FAILED (AES-256-GCM, KEY0 SPI 0x00001001, nonce direction 2 index 0): tag mismatch: wrong key, or the message was altered (the MN-HA authenticator fails too)' "$TMP/out" &&
+		[ "$(grep -c '^    decryption: FAILED .*: tag mismatch' "$TMP/out")" = 4 ] &&
+		! grep -q 'key fingerprint' "$TMP/out"
+	ok $? "wrong keys, text: FAILED verdicts and tag-mismatch messages"
+
+	flip_ok=0
+	for i in 0 3 5 7; do
+		n=0
+		for off in $(sealed_offsets "$TMP/w/m$i.hex"); do
+			flip "$TMP/w/m$i.hex" $((off + 3))
+			run -j decode --keys "$TMP/w/keys.conf" hex "$(cat "$TMP/flip.hex")"
+			if [ "$rc" != 0 ] || ! keys_check $i flip:$n; then
+				echo "# message $i, byte $((off + 3)): status $rc"
+				flip_ok=1
+			fi
+			n=$((n + 1))
+		done
+		[ "$n" -gt 0 ] || flip_ok=1
+	done
+	ok $flip_ok "a flipped byte in each encrypted element: that element fails, the others decrypt"
+	flip "$TMP/w/m3.hex" 417	# the ciphertext of KEY3 for the FA (NVSE at 398)
+	run decode --keys "$TMP/w/keys.conf" hex "$(cat "$TMP/flip.hex")"
+	[ "$rc" = 0 ] && grep -qx '    verification: verified (HMAC-SHA256, KEY0 SPI 0x00001001)' "$TMP/out" &&
+		grep -qx '    verification: FAILED (HMAC-SHA256, FA-HA peer 10.0.0.2 SPI 0x00002001): the authenticator does not match: wrong key, or the message was altered' "$TMP/out" &&
+		grep -qx '    decryption: FAILED (AES-256-GCM, FA-HA peer 10.0.0.2 SPI 0x00002001, nonce direction 3 index 1): tag mismatch: wrong key, or the message was altered (the FA-HA authenticator fails too)' "$TMP/out" &&
+		[ "$(grep -c '^    decryption: OK' "$TMP/out")" = 3 ]
+	ok $? "a flipped byte in the KEY3 NVSE, text: it fails, MN-HA still verifies"
+
+	run -j decode --keys "$TMP/w/peer.conf" hex "$(wk 3)"
+	[ "$rc" = 0 ] && json_check \
+		'[x["verification"]["status"] for x in d[0]["extensions"] if "verification" in x] == ["no_key", "verified"]' \
+		'[x["verification"]["message"] for x in d[0]["extensions"] if x["type"] == 32] == ["no KEY0 for SPI 4097 (0x00001001) in the key file"]' \
+		'[e["decryption"]["status"] for e in d[0]["elements"] if "decryption" in e] == ["no_key", "no_key", "decrypted", "decrypted"]' \
+		'all(e["decryption"]["message"] == "no KEY0 for SPI 4097 (0x00001001) in the key file" for e in d[0]["elements"] if e.get("extension") == "cvse" and "decryption" in e)'
+	ok $? "no KEY0 for the SPI: MN-HA and the CVSE deliveries say no key, the FA's still decrypt"
+	run decode --keys "$TMP/w/peer.conf" hex "$(wk 2)"
+	[ "$rc" = 0 ] &&
+		grep -qx '    verification: no key (no KEY0 for SPI 4097 (0x00001001) in the key file)' "$TMP/out" &&
+		[ "$(grep -c '^    decryption: no key (no KEY0 for SPI 4097 (0x00001001) in the key file)$' "$TMP/out")" = 2 ] &&
+		grep -qx '    verification: verified (HMAC-SHA256, FA-HA peer 10.0.0.2 SPI 0x00002001)' "$TMP/out"
+	ok $? "no KEY0 for the SPI, text: the relayed request's FA-HA authenticator still verifies"
+
+	# FA-HA peers: by the datagram's addresses in a capture, by SPI otherwise.
+	mkpcap "$TMP/w/reply.pcap" 1 "udp:434:434:$(wk 3)"
+	run -j decode --keys "$TMP/w/twopeers.conf" pcap "$TMP/w/reply.pcap"
+	[ "$rc" = 0 ] && json_check \
+		'[x["verification"]["status"] for x in d[0]["extensions"] if x["type"] == 34] == ["failed"]' \
+		'[x["verification"]["peer"] for x in d[0]["extensions"] if x["type"] == 34] == ["10.0.0.2"]' \
+		'[e["decryption"]["status"] for e in d[0]["elements"] if e.get("extension") == "nvse"] == ["failed", "failed"]'
+	pcap_rc=$?
+	run -j decode --keys "$TMP/w/twopeers.conf" hex "$(wk 3)"
+	[ "$pcap_rc" = 0 ] && [ "$rc" = 0 ] && json_check \
+		'[x["verification"]["status"] for x in d[0]["extensions"] if x["type"] == 34] == ["verified"]' \
+		'[x["verification"]["peer"] for x in d[0]["extensions"] if x["type"] == 34] == ["10.9.9.9"]' \
+		'[(e["decryption"]["status"], e["decryption"]["peer"]) for e in d[0]["elements"] if e.get("extension") == "nvse"] == [("decrypted", "10.9.9.9")] * 2'
+	ok $? "FA-HA peer: by the capture's source or destination address, else every peer with the SPI"
+	run -j decode --keys "$TMP/w/keys.conf" pcap "$TMP/w/reply.pcap"
+	[ "$rc" = 0 ] && keys_check 3 good
+	ok $? "--keys with a capture: the reply of 10.11 verifies and decrypts"
+
+	run -j decode --keys "$TMP/w/md5.conf" hex "$(wk 0)"
+	[ "$rc" = 0 ] && json_check \
+		'[x["verification"] for x in d[0]["extensions"] if x["type"] == 32] == [{"status": "failed", "algorithm": "HMAC-MD5", "key_source": "KEY0", "key_spi": 4097, "message": "a 32-byte authenticator, but HMAC-MD5 gives 16 bytes"}]'
+	ok $? "auth hmac-md5 (legacy): a 32-byte authenticator fails as a wrong length (8.3)"
+
+	run -j decode --keys "$TMP/w/keys.conf" hex "$RRQ"
+	[ "$rc" = 0 ] && json_check \
+		'd[0]["extensions"][1]["verification"]["status"] == "not_checked"' \
+		'"not a protected message" in d[0]["extensions"][1]["verification"]["message"]' &&
+		run decode hex "$RRQ" && ! grep -q verification "$TMP/out"
+	ok $? "a plain RFC 5944 message: not checked; without --keys no verdict at all"
+
+	printf '[key0]\nspi = 1\n' >"$TMP/w/broken.conf"
+	run decode --keys "$TMP/w/broken.conf" hex "$(wk 0)"
+	[ "$rc" = 1 ] && [ ! -s "$TMP/out" ] && grep -q 'broken.conf:2: ' "$TMP/err" &&
+		grep -q '^mipkex: decode: --keys .*: cannot use it$' "$TMP/err"
+	ok $? "a key file with errors: exit 1, its errors, no output"
+
+	# Sanitizers: the same decodes under a build with ASan and UBSan.
+	if make -s -C "$(dirname "$0")/../../userspace" asan ASAN_OUT="$TMP/mipkex-asan" >"$TMP/asan.log" 2>&1; then
+		asan_ok=0
+		asan() { # args...
+			ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=98 \
+				"$TMP/mipkex-asan" "$@" >"$TMP/asan.out" 2>"$TMP/asan.err"
+			local r=$?
+			"$TOOL" "$@" >"$TMP/plain.out" 2>/dev/null
+			if [ "$r" -ge 98 ] || grep -q 'Sanitizer\|runtime error' "$TMP/asan.err" ||
+			   ! cmp -s "$TMP/asan.out" "$TMP/plain.out"; then
+				echo "# asan: $* -> $r"
+				head -5 "$TMP/asan.err" | sed 's/^/# /'
+				asan_ok=1
+			fi
+		}
+		for i in 0 1 2 3 4 5 6 7 8; do
+			for conf in keys bad peer twopeers md5; do
+				asan -j decode --keys "$TMP/w/$conf.conf" --show-keys hex "$(wk $i)"
+				asan decode --keys "$TMP/w/$conf.conf" hex "$(wk $i)"
+			done
+			for off in $(sealed_offsets "$TMP/w/m$i.hex"); do
+				flip "$TMP/w/m$i.hex" $((off + 3))
+				asan decode --keys "$TMP/w/keys.conf" hex "$(cat "$TMP/flip.hex")"
+				flip "$TMP/w/m$i.hex" $((off - 5))	# the element's flags
+				asan -j decode --keys "$TMP/w/keys.conf" hex "$(cat "$TMP/flip.hex")"
+			done
+		done
+		asan -j decode --keys "$TMP/w/twopeers.conf" pcap "$TMP/w/reply.pcap"
+		asan decode --keys "$TMP/w/keys.conf" pcap "$TMP/el.pcap"
+		asan decode --keys "$TMP/w/keys.conf" hex "$(el full)"
+		asan -j decode --keys "$TMP/w/keys.conf" hex "$(el afterauth)"
+		asan decode --keys "$TMP/w/broken.conf" hex "$(wk 0)"
+		ok $asan_ok "ASan+UBSan build (make -C userspace asan): the --keys decodes run clean, with the same output"
+	else
+		sed 's/^/# /' "$TMP/asan.log" | tail -5
+		skip "ASan+UBSan build: the --keys decodes run clean" "make -C userspace asan failed"
+	fi
+fi
+
 # --- usage ---------------------------------------------------------------------
 usage_ok=0
 for args in "decode" "decode hex" "decode hex 0g" "decode hex 012" \
 	"decode hex :" "decode frobnicate x" "decode file a b" "decode pcap" \
 	"decode --frobnicate hex 01" "decode --vendor" "decode --vendor x hex 01" \
 	"decode --vendor 16777216 hex 01" "decode --vendor= hex 01" \
-	"decode --vendor -1 hex 01" "decode --vendor 12ab hex 01"; do
+	"decode --vendor -1 hex 01" "decode --vendor 12ab hex 01" \
+	"decode --keys" "decode --keys= hex 01" "decode --show-keys hex 01" \
+	"decode --keys a --keys b hex 01"; do
 	# shellcheck disable=SC2086 # word splitting intended
 	run $args
 	if [ "$rc" != 2 ] || [ -s "$TMP/out" ] || ! grep -q '^mipkex: decode: ' "$TMP/err"; then

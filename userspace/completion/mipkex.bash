@@ -80,11 +80,16 @@ _mipkex()
 		fi
 		;;
 	decode)
-		# decode {hex HEX...|file PATH|pcap PATH}
-		if [[ $prev == decode || ${words[cword - 2]} == --vendor ]]; then
-			COMPREPLY=($(compgen -W 'hex file pcap --vendor' -- "$cur"))
-		elif [[ $prev == --vendor ]]; then
+		# decode [--vendor N] [--keys FILE [--show-keys]]
+		#        {hex HEX...|file PATH|pcap PATH}
+		if [[ $prev == --vendor ]]; then
 			COMPREPLY=()
+		elif [[ $prev == --keys ]]; then
+			_filedir
+		elif [[ $prev == decode || $prev == --show-keys ||
+			${words[cword - 2]} == --vendor ||
+			${words[cword - 2]} == --keys ]]; then
+			COMPREPLY=($(compgen -W 'hex file pcap --vendor --keys --show-keys' -- "$cur"))
 		elif [[ $prev == file || $prev == pcap ]]; then
 			_filedir
 		fi
