@@ -162,7 +162,7 @@ void mipkex_config_uninit(struct mipkex_net *mn)
 /**
  * mipkex_vendor_set() - set the vendor id of a namespace
  * @mn: the namespace's state
- * @vendor: SMI enterprise number, 1 to 2^24 - 1 (checked by the policy)
+ * @vendor: SMI enterprise number, 1 to 2^24 - 1 (checked by the caller)
  */
 void mipkex_vendor_set(struct mipkex_net *mn, u32 vendor)
 {
@@ -358,7 +358,8 @@ static int mipkex_kdc_check(struct mipkex_net *mn,
  * mipkex_kdc_set() - change KDC parameters (MIPKEX_CMD_KDC_SET)
  * @mn: the namespace's state
  * @nest: the %MIPKEX_A_KDC attribute
- * @tb: its attributes, validated by the operation's policy
+ * @tb: its attributes, validated by the operation's policy and their
+ *	numbers checked against their bounds (netlink.c)
  * @extack: where to report an error
  *
  * Only the attributes present change; the result is validated whole and

@@ -334,7 +334,8 @@ static struct mipkex_key0 *mipkex_key0_build(struct nlattr *nest,
  * mipkex_key0_new() - add or replace a KEY0 entry (MIPKEX_CMD_KEY0_NEW)
  * @mn: the namespace's state
  * @nest: the %MIPKEX_A_KEY0 attribute
- * @tb: its attributes, validated by the operation's policy
+ * @tb: its attributes, validated by the operation's policy and their
+ *	numbers checked against their bounds (netlink.c)
  * @nlflags: the request's netlink flags (NLM_F_CREATE, _EXCL, _REPLACE)
  * @extack: where to report an error
  *

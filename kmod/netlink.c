@@ -6,17 +6,22 @@
  * per operation and strictly validated; an operation without a policy accepts
  * no attribute. Writes need CAP_NET_ADMIN in the namespace's user namespace.
  *
- * Errors: a malformed attribute (wrong type or length) is -EINVAL; a number
- * outside the range its policy states is -ERANGE ("integer out of range");
- * every other rejection is -EINVAL with a message naming the attribute, and
- * the attribute's offset, or the missing attribute, in the extended ack;
- * except -EEXIST, -ENOENT (NLM_F_* semantics of NEW, DEL and GET) and
- * -ENOSPC (the max_key0 / max_peer bound). A rejected request changes nothing.
+ * Errors: an attribute of the wrong type or length is -EINVAL with the
+ * kernel's generic message ("invalid attribute length", ...) and the
+ * attribute's offset; every other rejection, a number out of its bounds
+ * included, is -EINVAL with a message naming the attribute (and, for a
+ * number, the values allowed), and the attribute's offset, or the missing
+ * attribute, in the extended ack; except -EEXIST, -ENOENT (NLM_F_* semantics
+ * of NEW, DEL and GET) and -ENOSPC (the max_key0 / max_peer bound). A
+ * rejected request changes nothing: every check is made before anything is
+ * applied.
  *
  * Keys (KEY0, FA-HA, KDC seed) are write only: they are zeroised in the
  * request once copied and never put into a reply.
  */
 
+#include <linux/bits.h>
+#include <linux/build_bug.h>
 #include <linux/in.h>
 #include <linux/module.h>
 #include <linux/rhashtable.h>
@@ -33,11 +38,12 @@
 static struct genl_family mipkex_genl_family;
 
 /*
- * Checks too specific for a policy range, with their own messages. Only
- * binary and string attributes get a validation function in a policy: 6.1's
- * policy dump (in every extended ack that blames an attribute) reads the
- * range of an integer attribute from the union that holds the function, and
- * warns. Integer checks are made in code, after parsing (mipkex_*_check()).
+ * Checks too specific for a policy, with their own messages. Only binary and
+ * string attributes get a validation function in a policy: 6.1's policy dump
+ * (CTRL_CMD_GETPOLICY, and the extended ack of a type or length error) reads
+ * the range of an integer attribute from the union that holds the function,
+ * and warns. Integer checks are made in code, after parsing and before
+ * anything is applied (mipkex_check_bounds(), mipkex_*_check()).
  */
 
 static int mipkex_check_key_len(const struct nlattr *attr,
@@ -116,15 +122,99 @@ static int mipkex_kdc_generator_validate(const struct nlattr *attr,
 	return 0;
 }
 
-static struct netlink_range_validation mipkex_lifetime_range = {
-	.min = 60,
-	.max = 86400,
+/*
+ * The bounds of integer attributes. The policies check only the type and
+ * length of these: a policy range would refuse a number with -ERANGE and
+ * "integer out of range", which does not say which attribute, nor what it
+ * allows. A bound is a range, or with @mask the bits allowed (in @max).
+ */
+struct mipkex_bound {
+	u16 type;
+	bool mask;
+	u32 min;
+	u32 max;
+	const char *msg;
 };
 
-static struct netlink_range_validation mipkex_vendor_range = {
-	.min = 1,
-	.max = 0xffffff,
+#define MIPKEX_RANGE(t, lo, hi, m) \
+	{ .type = (t), .min = (lo), .max = (hi), .msg = (m) }
+#define MIPKEX_MASK(t, bits, m) \
+	{ .type = (t), .mask = true, .max = (bits), .msg = (m) }
+
+/* The messages spell out the values of the uAPI enums. */
+static_assert(MIPKEX_ROLE_MAX == 3 && MIPKEX_AEAD_MAX == 2 &&
+	      MIPKEX_AUTH_MAX == 2 && MIPKEX_REPLAY_MAX == 2 &&
+	      MIPKEX_KDC_MODE_MAX == 3 && __MIPKEX_XFORM_MAX == 5);
+
+static const struct mipkex_bound mipkex_node_bounds[] = {
+	MIPKEX_RANGE(MIPKEX_A_ROLE, 0, MIPKEX_ROLE_MAX,
+		     "role must be 0-3 (none, mn, fa, ha): out of range"),
+	MIPKEX_RANGE(MIPKEX_A_VENDOR, 1, 0xffffff,
+		     "vendor must be an SMI enterprise number, 1 to 16777215"),
 };
+
+static const struct mipkex_bound mipkex_key0_bounds[] = {
+	MIPKEX_RANGE(MIPKEX_KEY0_A_AEAD, 1, MIPKEX_AEAD_MAX,
+		     "KEY0 AEAD must be 1 (aes-256-gcm) or 2 (chacha20-poly1305)"),
+	MIPKEX_RANGE(MIPKEX_KEY0_A_AUTH, 1, MIPKEX_AUTH_MAX,
+		     "KEY0 auth must be 1 (hmac-sha256) or 2 (hmac-md5)"),
+	MIPKEX_RANGE(MIPKEX_KEY0_A_REPLAY, 1, MIPKEX_REPLAY_MAX,
+		     "KEY0 replay must be 1 (timestamp) or 2 (nonce)"),
+	MIPKEX_RANGE(MIPKEX_KEY0_A_WINDOW, 1, 3600,
+		     "KEY0 window must be 1 to 3600 seconds"),
+};
+
+static const struct mipkex_bound mipkex_peer_bounds[] = {
+	MIPKEX_RANGE(MIPKEX_PEER_A_AEAD, 1, MIPKEX_AEAD_MAX,
+		     "peer AEAD must be 1 (aes-256-gcm) or 2 (chacha20-poly1305)"),
+	MIPKEX_RANGE(MIPKEX_PEER_A_AUTH, 1, MIPKEX_AUTH_MAX,
+		     "peer auth must be 1 (hmac-sha256) or 2 (hmac-md5)"),
+};
+
+static const struct mipkex_bound mipkex_kdc_bounds[] = {
+	MIPKEX_RANGE(MIPKEX_KDC_A_MODE, 1, MIPKEX_KDC_MODE_MAX,
+		     "KDC mode must be 1 (stateful), 2 (semi) or 3 (dh)"),
+	MIPKEX_RANGE(MIPKEX_KDC_A_MIN_DH_BITS, 0, 256,
+		     "KDC minimum DH bits must be 0 to 256"),
+	MIPKEX_MASK(MIPKEX_KDC_A_TRANSFORMS, BIT(__MIPKEX_XFORM_MAX) - 1,
+		    "KDC transforms has unknown bits: only bits 0 to 4 are transforms"),
+	MIPKEX_RANGE(MIPKEX_KDC_A_LIFETIME, 60, 86400,
+		     "KDC lifetime must be 60 to 86400 seconds"),
+	MIPKEX_RANGE(MIPKEX_KDC_A_LEGACY, 0, 1, "KDC legacy must be 0 or 1"),
+	MIPKEX_RANGE(MIPKEX_KDC_A_INSECURE, 0, 1,
+		     "KDC insecure must be 0 or 1"),
+};
+
+/*
+ * Check the integer attributes of @tb present against @bounds: -EINVAL with
+ * the bound's message and the attribute blamed for the first one out.
+ */
+static int mipkex_check_bounds(struct nlattr **tb,
+			       const struct mipkex_bound *bounds,
+			       unsigned int n, struct netlink_ext_ack *extack)
+{
+	const struct mipkex_bound *b;
+	const struct nlattr *a;
+	bool bad;
+	u32 v;
+
+	for (b = bounds; b < bounds + n; b++) {
+		a = tb[b->type];
+		if (!a)
+			continue;
+		/* The strict policy made sure of the length: a u8 or a u32. */
+		v = nla_len(a) == sizeof(u8) ? nla_get_u8(a) : nla_get_u32(a);
+		if (b->mask)
+			bad = v & ~b->max;
+		else
+			bad = v < b->min || v > b->max;
+		if (bad) {
+			mipkex_set_err(extack, a, b->msg);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
 
 #define MIPKEX_REJECT(msg) { .type = NLA_REJECT, .reject_message = (msg) }
 
@@ -139,10 +229,10 @@ static const struct nla_policy mipkex_key0_new_policy[MIPKEX_KEY0_A_MAX + 1] = {
 						     mipkex_key0_key_validate),
 	[MIPKEX_KEY0_A_FINGERPRINT] =
 		MIPKEX_REJECT("KEY0 fingerprint is read-only: it is computed from the key"),
-	[MIPKEX_KEY0_A_AEAD] = NLA_POLICY_RANGE(NLA_U8, 1, MIPKEX_AEAD_MAX),
-	[MIPKEX_KEY0_A_AUTH] = NLA_POLICY_RANGE(NLA_U8, 1, MIPKEX_AUTH_MAX),
-	[MIPKEX_KEY0_A_REPLAY] = NLA_POLICY_RANGE(NLA_U8, 1, MIPKEX_REPLAY_MAX),
-	[MIPKEX_KEY0_A_WINDOW] = NLA_POLICY_RANGE(NLA_U32, 1, 3600),
+	[MIPKEX_KEY0_A_AEAD] = { .type = NLA_U8 },
+	[MIPKEX_KEY0_A_AUTH] = { .type = NLA_U8 },
+	[MIPKEX_KEY0_A_REPLAY] = { .type = NLA_U8 },
+	[MIPKEX_KEY0_A_WINDOW] = { .type = NLA_U32 },
 };
 
 #define MIPKEX_KEY0_BY_SPI "KEY0 entries are deleted and read by SPI alone"
@@ -168,8 +258,8 @@ static const struct nla_policy mipkex_peer_new_policy[MIPKEX_PEER_A_MAX + 1] = {
 						     mipkex_peer_key_validate),
 	[MIPKEX_PEER_A_FINGERPRINT] =
 		MIPKEX_REJECT("peer fingerprint is read-only: it is computed from the key"),
-	[MIPKEX_PEER_A_AEAD] = NLA_POLICY_RANGE(NLA_U8, 1, MIPKEX_AEAD_MAX),
-	[MIPKEX_PEER_A_AUTH] = NLA_POLICY_RANGE(NLA_U8, 1, MIPKEX_AUTH_MAX),
+	[MIPKEX_PEER_A_AEAD] = { .type = NLA_U8 },
+	[MIPKEX_PEER_A_AUTH] = { .type = NLA_U8 },
 };
 
 #define MIPKEX_PEER_BY_ADDR "peers are deleted and read by address alone"
@@ -185,20 +275,18 @@ static const struct nla_policy mipkex_peer_addr_policy[MIPKEX_PEER_A_MAX + 1] = 
 };
 
 static const struct nla_policy mipkex_kdc_policy[MIPKEX_KDC_A_MAX + 1] = {
-	[MIPKEX_KDC_A_MODE] = NLA_POLICY_RANGE(NLA_U8, 1, MIPKEX_KDC_MODE_MAX),
+	[MIPKEX_KDC_A_MODE] = { .type = NLA_U8 },
 	[MIPKEX_KDC_A_SEED] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
 						     mipkex_kdc_seed_validate),
 	[MIPKEX_KDC_A_SEED_FINGERPRINT] =
 		MIPKEX_REJECT("KDC seed fingerprint is read-only: it is computed from the seed"),
 	[MIPKEX_KDC_A_DH_GROUPS] =
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, mipkex_kdc_groups_validate),
-	[MIPKEX_KDC_A_MIN_DH_BITS] = NLA_POLICY_MAX(NLA_U32, 256),
-	[MIPKEX_KDC_A_TRANSFORMS] =
-		NLA_POLICY_MASK(NLA_U32, BIT(__MIPKEX_XFORM_MAX) - 1),
-	[MIPKEX_KDC_A_LIFETIME] = NLA_POLICY_FULL_RANGE(NLA_U32,
-							&mipkex_lifetime_range),
-	[MIPKEX_KDC_A_LEGACY] = NLA_POLICY_MAX(NLA_U8, 1),
-	[MIPKEX_KDC_A_INSECURE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MIPKEX_KDC_A_MIN_DH_BITS] = { .type = NLA_U32 },
+	[MIPKEX_KDC_A_TRANSFORMS] = { .type = NLA_U32 },
+	[MIPKEX_KDC_A_LIFETIME] = { .type = NLA_U32 },
+	[MIPKEX_KDC_A_LEGACY] = { .type = NLA_U8 },
+	[MIPKEX_KDC_A_INSECURE] = { .type = NLA_U8 },
 	[MIPKEX_KDC_A_USER_PRIME] =
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, mipkex_kdc_prime_validate),
 	[MIPKEX_KDC_A_USER_GENERATOR] =
@@ -241,8 +329,8 @@ static const struct nla_policy mipkex_kdc_set_top[MIPKEX_A_MAX + 1] = {
 static const struct nla_policy mipkex_no_attr_policy[MIPKEX_A_MAX + 1];
 
 static const struct nla_policy mipkex_set_node_policy[MIPKEX_A_MAX + 1] = {
-	[MIPKEX_A_ROLE] = NLA_POLICY_MAX(NLA_U8, MIPKEX_ROLE_MAX),
-	[MIPKEX_A_VENDOR] = NLA_POLICY_FULL_RANGE(NLA_U32, &mipkex_vendor_range),
+	[MIPKEX_A_ROLE] = { .type = NLA_U8 },
+	[MIPKEX_A_VENDOR] = { .type = NLA_U32 },
 	[MIPKEX_A_HOOKS] = {
 		.type = NLA_REJECT,
 		.reject_message = "hooks is read-only: it follows the role",
@@ -309,6 +397,10 @@ static int mipkex_genl_set_node(struct sk_buff *skb, struct genl_info *info)
 		GENL_SET_ERR_MSG(info, "the role attribute is required");
 		return -EINVAL;
 	}
+	err = mipkex_check_bounds(info->attrs, mipkex_node_bounds,
+				  ARRAY_SIZE(mipkex_node_bounds), info->extack);
+	if (err)
+		return err;
 	/* The role first: it is the part that can fail. */
 	if (info->attrs[MIPKEX_A_ROLE]) {
 		err = mipkex_net_set_role(mn,
@@ -439,7 +531,9 @@ static int mipkex_peer_check(struct nlattr **tb,
 
 /*
  * Parse the nest @type of a request with @policy (already validated by the
- * operation's policy: this cannot fail on content). Reports a missing nest.
+ * operation's policy: this cannot fail on content), then check what the
+ * policy does not: the bounds of its numbers, reserved SPIs and addresses.
+ * Reports a missing nest.
  */
 static int mipkex_genl_nest(struct genl_info *info, u16 type, int maxtype,
 			    const struct nla_policy *policy,
@@ -455,10 +549,22 @@ static int mipkex_genl_nest(struct genl_info *info, u16 type, int maxtype,
 			       info->extack);
 	if (err)
 		return err;
-	if (type == MIPKEX_A_KEY0)
-		return mipkex_key0_check(tb, info->extack);
-	if (type == MIPKEX_A_PEER)
-		return mipkex_peer_check(tb, info->extack);
+	switch (type) {
+	case MIPKEX_A_KEY0:
+		err = mipkex_check_bounds(tb, mipkex_key0_bounds,
+					  ARRAY_SIZE(mipkex_key0_bounds),
+					  info->extack);
+		return err ?: mipkex_key0_check(tb, info->extack);
+	case MIPKEX_A_PEER:
+		err = mipkex_check_bounds(tb, mipkex_peer_bounds,
+					  ARRAY_SIZE(mipkex_peer_bounds),
+					  info->extack);
+		return err ?: mipkex_peer_check(tb, info->extack);
+	case MIPKEX_A_KDC:
+		return mipkex_check_bounds(tb, mipkex_kdc_bounds,
+					   ARRAY_SIZE(mipkex_kdc_bounds),
+					   info->extack);
+	}
 	return 0;
 }
 

@@ -167,7 +167,8 @@ static struct mipkex_peer *mipkex_peer_build(struct nlattr *nest,
  * mipkex_peer_new() - add or replace an FA-HA peer (MIPKEX_CMD_PEER_NEW)
  * @mn: the namespace's state
  * @nest: the %MIPKEX_A_PEER attribute
- * @tb: its attributes, validated by the operation's policy
+ * @tb: its attributes, validated by the operation's policy and their
+ *	numbers checked against their bounds (netlink.c)
  * @nlflags: the request's netlink flags (NLM_F_CREATE, _EXCL, _REPLACE)
  * @extack: where to report an error
  *

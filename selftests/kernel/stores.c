@@ -2,9 +2,10 @@
 /*
  * The per-namespace stores of mipkex (KEY0 entries, FA-HA peers, KDC
  * parameters, vendor id) through raw generic netlink: every attribute of every
- * write with a wrong type or length, out of range, missing or read-only gets
- * its errno, its extack message and the offset of the attribute to blame, and
- * changes nothing (dumps before and after compared byte for byte); NLM_F_*
+ * write with a wrong type or length, out of range (below and above its
+ * bounds), missing or read-only gets its errno, its extack message and the
+ * offset of the attribute to blame, and changes nothing (dumps before and
+ * after compared byte for byte); the bounds themselves are accepted; NLM_F_*
  * semantics; uniqueness; delete and flush counts; dumps of thousands of
  * entries over many messages; fingerprints against fpr.py's independent
  * computation; no key byte in any reply; namespace isolation; writes refused
@@ -944,15 +945,30 @@ static void long_nai_init(void)
 
 static const unsigned char k31[31], k65[65], fpr8[8];
 static const uint32_t u32_12 = 12, u32_0 = 0, u32_3601 = 3601;
-static const uint32_t u32_255 = 255, u32_256 = 256;
-static const uint8_t u8_0, u8_1 = 1, u8_2 = 2, u8_3 = 3;
+static const uint32_t u32_255 = 255, u32_256 = 256, u32_max = 0xffffffff;
+static const uint8_t u8_0, u8_1 = 1, u8_2 = 2, u8_3 = 3, u8_255 = 255;
 static const uint16_t u16_1 = 1;
 static const uint32_t ip_mcast = 0x010000e0, ip_bcast = 0xffffffff;
 static const uint32_t ip_zero;
 
 #define BAD_LEN "invalid attribute length"
-#define RANGE "integer out of range"
 #define POLICY "Attribute failed policy validation"
+/* Numbers out of their bounds: -EINVAL, the attribute and its values. */
+#define K0_AEAD "KEY0 AEAD must be 1 (aes-256-gcm) or 2 (chacha20-poly1305)"
+#define K0_AUTH "KEY0 auth must be 1 (hmac-sha256) or 2 (hmac-md5)"
+#define K0_REPLAY "KEY0 replay must be 1 (timestamp) or 2 (nonce)"
+#define K0_WINDOW "KEY0 window must be 1 to 3600 seconds"
+#define PEER_AEAD "peer AEAD must be 1 (aes-256-gcm) or 2 (chacha20-poly1305)"
+#define PEER_AUTH "peer auth must be 1 (hmac-sha256) or 2 (hmac-md5)"
+#define KDC_MODE "KDC mode must be 1 (stateful), 2 (semi) or 3 (dh)"
+#define KDC_BITS "KDC minimum DH bits must be 0 to 256"
+#define KDC_XFORMS \
+	"KDC transforms has unknown bits: only bits 0 to 4 are transforms"
+#define KDC_LIFETIME "KDC lifetime must be 60 to 86400 seconds"
+#define KDC_LEGACY "KDC legacy must be 0 or 1"
+#define KDC_INSECURE "KDC insecure must be 0 or 1"
+#define ROLE "role must be 0-3 (none, mn, fa, ha): out of range"
+#define VENDOR "vendor must be an SMI enterprise number, 1 to 16777215"
 
 static const struct mcase key0_cases[] = {
 	{ "spi short", MIPKEX_KEY0_A_SPI, M_SET, &u16_1, 2, -EINVAL, BAD_LEN },
@@ -994,19 +1010,28 @@ static const struct mcase key0_cases[] = {
 	  "the KEY0 key is required" },
 	{ "fingerprint", MIPKEX_KEY0_A_FINGERPRINT, M_ADD, fpr8, 8, -EINVAL,
 	  "KEY0 fingerprint is read-only: it is computed from the key" },
-	{ "aead 0", MIPKEX_KEY0_A_AEAD, M_ADD, &u8_0, 1, -ERANGE, RANGE },
-	{ "aead 3", MIPKEX_KEY0_A_AEAD, M_ADD, &u8_3, 1, -ERANGE, RANGE },
+	{ "aead 0", MIPKEX_KEY0_A_AEAD, M_ADD, &u8_0, 1, -EINVAL, K0_AEAD },
+	{ "aead 3", MIPKEX_KEY0_A_AEAD, M_ADD, &u8_3, 1, -EINVAL, K0_AEAD },
+	{ "aead 255", MIPKEX_KEY0_A_AEAD, M_ADD, &u8_255, 1, -EINVAL,
+	  K0_AEAD },
 	{ "aead u32", MIPKEX_KEY0_A_AEAD, M_ADD, &u32_256, 4, -EINVAL,
 	  BAD_LEN },
-	{ "auth 0", MIPKEX_KEY0_A_AUTH, M_ADD, &u8_0, 1, -ERANGE, RANGE },
-	{ "auth 3", MIPKEX_KEY0_A_AUTH, M_ADD, &u8_3, 1, -ERANGE, RANGE },
+	{ "auth 0", MIPKEX_KEY0_A_AUTH, M_ADD, &u8_0, 1, -EINVAL, K0_AUTH },
+	{ "auth 3", MIPKEX_KEY0_A_AUTH, M_ADD, &u8_3, 1, -EINVAL, K0_AUTH },
 	{ "auth md5 not legacy", MIPKEX_KEY0_A_AUTH, M_ADD, &u8_2, 1, -EINVAL,
 	  "KEY0 HMAC-MD5 needs the KDC legacy flag" },
-	{ "replay 0", MIPKEX_KEY0_A_REPLAY, M_ADD, &u8_0, 1, -ERANGE, RANGE },
-	{ "replay 3", MIPKEX_KEY0_A_REPLAY, M_ADD, &u8_3, 1, -ERANGE, RANGE },
-	{ "window 0", MIPKEX_KEY0_A_WINDOW, M_ADD, &u32_0, 4, -ERANGE, RANGE },
-	{ "window 3601", MIPKEX_KEY0_A_WINDOW, M_ADD, &u32_3601, 4, -ERANGE,
-	  RANGE },
+	{ "replay 0", MIPKEX_KEY0_A_REPLAY, M_ADD, &u8_0, 1, -EINVAL,
+	  K0_REPLAY },
+	{ "replay 3", MIPKEX_KEY0_A_REPLAY, M_ADD, &u8_3, 1, -EINVAL,
+	  K0_REPLAY },
+	{ "replay u32", MIPKEX_KEY0_A_REPLAY, M_ADD, &u32_0, 4, -EINVAL,
+	  BAD_LEN },
+	{ "window 0", MIPKEX_KEY0_A_WINDOW, M_ADD, &u32_0, 4, -EINVAL,
+	  K0_WINDOW },
+	{ "window 3601", MIPKEX_KEY0_A_WINDOW, M_ADD, &u32_3601, 4, -EINVAL,
+	  K0_WINDOW },
+	{ "window 2^32-1", MIPKEX_KEY0_A_WINDOW, M_ADD, &u32_max, 4, -EINVAL,
+	  K0_WINDOW },
 	{ "window u8", MIPKEX_KEY0_A_WINDOW, M_ADD, &u8_1, 1, -EINVAL,
 	  BAD_LEN },
 	{ "unknown inner", MIPKEX_KEY0_A_MAX + 1, M_ADD, &u8_1, 1, -EINVAL,
@@ -1501,9 +1526,13 @@ static const struct mcase peer_cases[] = {
 	  "the peer key is required" },
 	{ "fingerprint", MIPKEX_PEER_A_FINGERPRINT, M_ADD, fpr8, 8, -EINVAL,
 	  "peer fingerprint is read-only: it is computed from the key" },
-	{ "aead 0", MIPKEX_PEER_A_AEAD, M_ADD, &u8_0, 1, -ERANGE, RANGE },
-	{ "aead 3", MIPKEX_PEER_A_AEAD, M_ADD, &u8_3, 1, -ERANGE, RANGE },
-	{ "auth 3", MIPKEX_PEER_A_AUTH, M_ADD, &u8_3, 1, -ERANGE, RANGE },
+	{ "aead 0", MIPKEX_PEER_A_AEAD, M_ADD, &u8_0, 1, -EINVAL, PEER_AEAD },
+	{ "aead 3", MIPKEX_PEER_A_AEAD, M_ADD, &u8_3, 1, -EINVAL, PEER_AEAD },
+	{ "aead u32", MIPKEX_PEER_A_AEAD, M_ADD, &u32_0, 4, -EINVAL, BAD_LEN },
+	{ "auth 0", MIPKEX_PEER_A_AUTH, M_ADD, &u8_0, 1, -EINVAL, PEER_AUTH },
+	{ "auth 3", MIPKEX_PEER_A_AUTH, M_ADD, &u8_3, 1, -EINVAL, PEER_AUTH },
+	{ "auth 255", MIPKEX_PEER_A_AUTH, M_ADD, &u8_255, 1, -EINVAL,
+	  PEER_AUTH },
 	{ "auth u32", MIPKEX_PEER_A_AUTH, M_ADD, &u32_256, 4, -EINVAL,
 	  BAD_LEN },
 	{ "auth md5 not legacy", MIPKEX_PEER_A_AUTH, M_ADD, &u8_2, 1, -EINVAL,
@@ -1556,6 +1585,7 @@ static const uint16_t groups_dup[] = { 14, 31, 14 };
 static const uint16_t groups_legacy[] = { 31, 2 };
 static const uint32_t bits_257 = 257, bits_129 = 129;
 static const uint32_t xf_reserved = 1u << 5, xf_sha1 = 1u << 4 | 1u;
+static const uint32_t xf_top = 1u << 31 | 1u;
 static const uint32_t life_59 = 59, life_86401 = 86401;
 static const uint8_t mode_semi = MIPKEX_KDC_MODE_SEMI, mode_4 = 4;
 static unsigned char prime_2048[256], prime_3072[384], prime_even[256];
@@ -1582,10 +1612,12 @@ struct kcase {
 };
 
 static const struct kcase kdc_cases[] = {
-	{ "mode 0", { { MIPKEX_KDC_A_MODE, &u8_0, 1 } }, 1, 0, -ERANGE,
-	  RANGE },
-	{ "mode 4", { { MIPKEX_KDC_A_MODE, &mode_4, 1 } }, 1, 0, -ERANGE,
-	  RANGE },
+	{ "mode 0", { { MIPKEX_KDC_A_MODE, &u8_0, 1 } }, 1, 0, -EINVAL,
+	  KDC_MODE },
+	{ "mode 4", { { MIPKEX_KDC_A_MODE, &mode_4, 1 } }, 1, 0, -EINVAL,
+	  KDC_MODE },
+	{ "mode 255", { { MIPKEX_KDC_A_MODE, &u8_255, 1 } }, 1, 0, -EINVAL,
+	  KDC_MODE },
 	{ "mode u32", { { MIPKEX_KDC_A_MODE, &u32_256, 4 } }, 1, 0, -EINVAL,
 	  BAD_LEN },
 	{ "semi without seed", { { MIPKEX_KDC_A_MODE, &mode_semi, 1 } }, 1, 0,
@@ -1611,26 +1643,38 @@ static const struct kcase kdc_cases[] = {
 	{ "groups legacy", { { MIPKEX_KDC_A_DH_GROUPS, groups_legacy, 4 } },
 	  1, 0, -EINVAL, "KDC DH groups 1 and 2 need the legacy flag" },
 	{ "min bits 257", { { MIPKEX_KDC_A_MIN_DH_BITS, &bits_257, 4 } }, 1, 0,
-	  -ERANGE, RANGE },
+	  -EINVAL, KDC_BITS },
+	{ "min bits 2^32-1", { { MIPKEX_KDC_A_MIN_DH_BITS, &u32_max, 4 } }, 1,
+	  0, -EINVAL, KDC_BITS },
 	{ "min bits 129", { { MIPKEX_KDC_A_MIN_DH_BITS, &bits_129, 4 } }, 1, 0,
 	  -EINVAL,
 	  "KDC minimum DH strength leaves no configured DH group usable" },
 	{ "min bits u8", { { MIPKEX_KDC_A_MIN_DH_BITS, &u8_1, 1 } }, 1, 0,
 	  -EINVAL, BAD_LEN },
 	{ "transforms reserved", { { MIPKEX_KDC_A_TRANSFORMS, &xf_reserved,
-	  4 } }, 1, 0, -EINVAL, "reserved bit set" },
+	  4 } }, 1, 0, -EINVAL, KDC_XFORMS },
+	{ "transforms bit 31", { { MIPKEX_KDC_A_TRANSFORMS, &xf_top, 4 } }, 1,
+	  0, -EINVAL, KDC_XFORMS },
+	{ "transforms u8", { { MIPKEX_KDC_A_TRANSFORMS, &u8_1, 1 } }, 1, 0,
+	  -EINVAL, BAD_LEN },
 	{ "transforms none", { { MIPKEX_KDC_A_TRANSFORMS, &u32_0, 4 } }, 1, 0,
 	  -EINVAL, "KDC transforms must accept at least one transform" },
 	{ "transforms sha1", { { MIPKEX_KDC_A_TRANSFORMS, &xf_sha1, 4 } }, 1,
 	  0, -EINVAL, "KDC transform HMAC-SHA1-96 needs the legacy flag" },
+	{ "lifetime 0", { { MIPKEX_KDC_A_LIFETIME, &u32_0, 4 } }, 1, 0,
+	  -EINVAL, KDC_LIFETIME },
 	{ "lifetime 59", { { MIPKEX_KDC_A_LIFETIME, &life_59, 4 } }, 1, 0,
-	  -ERANGE, RANGE },
+	  -EINVAL, KDC_LIFETIME },
 	{ "lifetime 86401", { { MIPKEX_KDC_A_LIFETIME, &life_86401, 4 } }, 1,
-	  0, -ERANGE, RANGE },
-	{ "legacy 2", { { MIPKEX_KDC_A_LEGACY, &u8_2, 1 } }, 1, 0, -ERANGE,
-	  RANGE },
+	  0, -EINVAL, KDC_LIFETIME },
+	{ "lifetime u8", { { MIPKEX_KDC_A_LIFETIME, &u8_1, 1 } }, 1, 0,
+	  -EINVAL, BAD_LEN },
+	{ "legacy 2", { { MIPKEX_KDC_A_LEGACY, &u8_2, 1 } }, 1, 0, -EINVAL,
+	  KDC_LEGACY },
+	{ "legacy 255", { { MIPKEX_KDC_A_LEGACY, &u8_255, 1 } }, 1, 0,
+	  -EINVAL, KDC_LEGACY },
 	{ "insecure 2", { { MIPKEX_KDC_A_INSECURE, &u8_2, 1 } }, 1, 0,
-	  -ERANGE, RANGE },
+	  -EINVAL, KDC_INSECURE },
 	{ "insecure u32", { { MIPKEX_KDC_A_INSECURE, &u32_0, 4 } }, 1, 0,
 	  -EINVAL, BAD_LEN },
 	{ "prime 255", { { MIPKEX_KDC_A_USER_PRIME, prime_2048, 255 },
@@ -1656,7 +1700,10 @@ static const struct kcase kdc_cases[] = {
 	  "Unknown attribute type" },
 	/* A valid change next to a bad one: nothing of it applies. */
 	{ "all or nothing", { { MIPKEX_KDC_A_LIFETIME, &u32_3601, 4 },
-	  { MIPKEX_KDC_A_MODE, &mode_4, 1 } }, 2, 1, -ERANGE, RANGE },
+	  { MIPKEX_KDC_A_MODE, &mode_4, 1 } }, 2, 1, -EINVAL, KDC_MODE },
+	{ "all or nothing, bad first", { { MIPKEX_KDC_A_LEGACY, &u8_2, 1 },
+	  { MIPKEX_KDC_A_LIFETIME, &u32_3601, 4 } }, 2, 0, -EINVAL,
+	  KDC_LEGACY },
 	{ "all or nothing 2", { { MIPKEX_KDC_A_INSECURE, &u8_1, 1 },
 	  { MIPKEX_KDC_A_MODE, &mode_semi, 1 } }, 2, 1, -EINVAL,
 	  "KDC mode semi-stateful needs a seed" },
@@ -1906,18 +1953,37 @@ TEST_F(st, vendor)
 
 	req_init(&r, self->nl.family, MIPKEX_CMD_SET_NODE, 0);
 	off = req_u32(&r, MIPKEX_A_VENDOR, v0);
-	EXPECT_EQ(-ERANGE, nl_call(&self->nl, &r, NULL, NULL));
-	EXPECT_STREQ(RANGE, self->nl.extack);
+	EXPECT_EQ(-EINVAL, nl_call(&self->nl, &r, NULL, NULL));
+	EXPECT_STREQ(VENDOR, self->nl.extack);
 	EXPECT_EQ(off, self->nl.bad_off);
+	/* A valid role next to a bad vendor: the role does not change. */
 	req_init(&r, self->nl.family, MIPKEX_CMD_SET_NODE, 0);
 	req_u8(&r, MIPKEX_A_ROLE, MIPKEX_ROLE_HA);
 	off = req_u32(&r, MIPKEX_A_VENDOR, v_big);
-	EXPECT_EQ(-ERANGE, nl_call(&self->nl, &r, NULL, NULL));
+	EXPECT_EQ(-EINVAL, nl_call(&self->nl, &r, NULL, NULL));
+	EXPECT_STREQ(VENDOR, self->nl.extack);
+	EXPECT_EQ(off, self->nl.bad_off);
+	req_init(&r, self->nl.family, MIPKEX_CMD_SET_NODE, 0);
+	off = req_u32(&r, MIPKEX_A_VENDOR, 0xffffffff);
+	EXPECT_EQ(-EINVAL, nl_call(&self->nl, &r, NULL, NULL));
+	EXPECT_STREQ(VENDOR, self->nl.extack);
 	EXPECT_EQ(off, self->nl.bad_off);
 	req_init(&r, self->nl.family, MIPKEX_CMD_SET_NODE, 0);
 	off = req_u8(&r, MIPKEX_A_VENDOR, 1);
 	EXPECT_EQ(-EINVAL, nl_call(&self->nl, &r, NULL, NULL));
 	EXPECT_STREQ(BAD_LEN, self->nl.extack);
+	EXPECT_EQ(off, self->nl.bad_off);
+	memset(&l, 0, sizeof(l));
+	req_init(&r, self->nl.family, MIPKEX_CMD_GET_NODE, 0);
+	ASSERT_EQ(0, nl_call(&self->nl, &r, keep_last, &l));
+	EXPECT_EQ(32473, *(uint32_t *)nla_dat(last_attr(&l, MIPKEX_A_VENDOR)));
+	EXPECT_EQ(MIPKEX_ROLE_NONE,
+		  *(uint8_t *)nla_dat(last_attr(&l, MIPKEX_A_ROLE)));
+
+	/* The lowest vendor is accepted. */
+	req_init(&r, self->nl.family, MIPKEX_CMD_SET_NODE, 0);
+	req_u32(&r, MIPKEX_A_VENDOR, 1);
+	ASSERT_EQ(0, nl_call(&self->nl, &r, NULL, NULL));
 
 	/* Vendor alone leaves the role; role alone leaves the vendor. */
 	req_init(&r, self->nl.family, MIPKEX_CMD_SET_NODE, 0);
@@ -1932,6 +1998,110 @@ TEST_F(st, vendor)
 	EXPECT_EQ(v_max, *(uint32_t *)nla_dat(last_attr(&l, MIPKEX_A_VENDOR)));
 	EXPECT_EQ(MIPKEX_ROLE_FA,
 		  *(uint8_t *)nla_dat(last_attr(&l, MIPKEX_A_ROLE)));
+}
+
+/*
+ * Role: out of range, alone or next to a valid vendor, is refused by name
+ * and changes nothing; the highest role is accepted.
+ */
+TEST_F(st, role_bounds)
+{
+	static const uint8_t bad[] = { MIPKEX_ROLE_MAX + 1, 200, 255 };
+	struct last l;
+	struct req r;
+	unsigned int i;
+	int off;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		req_init(&r, self->nl.family, MIPKEX_CMD_SET_NODE, 0);
+		off = req_u8(&r, MIPKEX_A_ROLE, bad[i]);
+		req_u32(&r, MIPKEX_A_VENDOR, 4242);
+		EXPECT_EQ(-EINVAL, nl_call(&self->nl, &r, NULL, NULL))
+			TH_LOG("role %u", bad[i]);
+		EXPECT_STREQ(ROLE, self->nl.extack) TH_LOG("role %u", bad[i]);
+		EXPECT_EQ(off, self->nl.bad_off) TH_LOG("role %u", bad[i]);
+	}
+	/* The vendor first, then the role: the same. */
+	req_init(&r, self->nl.family, MIPKEX_CMD_SET_NODE, 0);
+	req_u32(&r, MIPKEX_A_VENDOR, 4242);
+	off = req_u8(&r, MIPKEX_A_ROLE, MIPKEX_ROLE_MAX + 1);
+	EXPECT_EQ(-EINVAL, nl_call(&self->nl, &r, NULL, NULL));
+	EXPECT_STREQ(ROLE, self->nl.extack);
+	EXPECT_EQ(off, self->nl.bad_off);
+
+	memset(&l, 0, sizeof(l));
+	req_init(&r, self->nl.family, MIPKEX_CMD_GET_NODE, 0);
+	ASSERT_EQ(0, nl_call(&self->nl, &r, keep_last, &l));
+	EXPECT_EQ(MIPKEX_ROLE_NONE,
+		  *(uint8_t *)nla_dat(last_attr(&l, MIPKEX_A_ROLE)));
+	EXPECT_EQ(0, *(uint8_t *)nla_dat(last_attr(&l, MIPKEX_A_HOOKS)));
+	EXPECT_EQ(32473, *(uint32_t *)nla_dat(last_attr(&l, MIPKEX_A_VENDOR)));
+
+	req_init(&r, self->nl.family, MIPKEX_CMD_SET_NODE, 0);
+	req_u8(&r, MIPKEX_A_ROLE, MIPKEX_ROLE_MAX);
+	ASSERT_EQ(0, nl_call(&self->nl, &r, NULL, NULL));
+	memset(&l, 0, sizeof(l));
+	req_init(&r, self->nl.family, MIPKEX_CMD_GET_NODE, 0);
+	ASSERT_EQ(0, nl_call(&self->nl, &r, keep_last, &l));
+	EXPECT_EQ(MIPKEX_ROLE_MAX,
+		  *(uint8_t *)nla_dat(last_attr(&l, MIPKEX_A_ROLE)));
+}
+
+/* Every bound itself is accepted (the checks are not off by one). */
+TEST_F(st, bounds_accepted)
+{
+	static const uint32_t life_60 = 60, life_86400 = 86400, bits_0;
+	static const uint32_t xf_all = (1u << __MIPKEX_XFORM_MAX) - 1;
+	static const uint8_t mode_dh = MIPKEX_KDC_MODE_MAX;
+	struct k0 k = k0_default;
+	struct peer p = peer_default;
+	const struct nlattr *a;
+	struct kattr ka[2];
+	struct last l;
+
+	k.aead = MIPKEX_AEAD_MAX;
+	k.auth = 1;
+	k.replay = MIPKEX_REPLAY_MAX;
+	k.window = 1;
+	ASSERT_EQ(MIPKEX_RESULT_ADDED, k0_new(&self->nl, &k, ADD));
+	k.aead = 1;
+	k.replay = 1;
+	k.window = 3600;
+	ASSERT_EQ(MIPKEX_RESULT_REPLACED, k0_new(&self->nl, &k, SET));
+	memset(&l, 0, sizeof(l));
+	ASSERT_EQ(0, k0_spi_cmd(&self->nl, MIPKEX_CMD_KEY0_GET, k.spi, &l));
+	a = find_in(last_attr(&l, MIPKEX_A_KEY0), MIPKEX_KEY0_A_WINDOW);
+	ASSERT_NE(NULL, a);
+	EXPECT_EQ(3600, *(uint32_t *)nla_dat(a));
+
+	p.aead = MIPKEX_AEAD_MAX;
+	p.auth = 1;
+	ASSERT_EQ(MIPKEX_RESULT_ADDED, peer_new(&self->nl, &p, ADD));
+	p.aead = 1;
+	ASSERT_EQ(MIPKEX_RESULT_REPLACED, peer_new(&self->nl, &p, SET));
+
+	ka[0] = (struct kattr){ MIPKEX_KDC_A_LIFETIME, &life_60, 4 };
+	ka[1] = (struct kattr){ MIPKEX_KDC_A_MIN_DH_BITS, &bits_0, 4 };
+	ASSERT_EQ(0, kdc_set(&self->nl, ka, 2, NULL));
+	ASSERT_EQ(0, kdc_get(&self->nl, &l));
+	EXPECT_EQ(60, kdc_u32(&l, MIPKEX_KDC_A_LIFETIME));
+	EXPECT_EQ(0, kdc_u32(&l, MIPKEX_KDC_A_MIN_DH_BITS));
+	ka[0] = (struct kattr){ MIPKEX_KDC_A_LIFETIME, &life_86400, 4 };
+	ka[1] = (struct kattr){ MIPKEX_KDC_A_MODE, &mode_dh, 1 };
+	ASSERT_EQ(0, kdc_set(&self->nl, ka, 2, NULL));
+	ka[0] = (struct kattr){ MIPKEX_KDC_A_LEGACY, &u8_1, 1 };
+	ka[1] = (struct kattr){ MIPKEX_KDC_A_TRANSFORMS, &xf_all, 4 };
+	ASSERT_EQ(0, kdc_set(&self->nl, ka, 2, NULL));
+	ASSERT_EQ(0, kdc_u8(&self->nl, MIPKEX_KDC_A_INSECURE, 1));
+	ka[0] = (struct kattr){ MIPKEX_KDC_A_MODE, &u8_1, 1 };
+	ka[1] = (struct kattr){ MIPKEX_KDC_A_INSECURE, &u8_0, 1 };
+	ASSERT_EQ(0, kdc_set(&self->nl, ka, 2, NULL));
+	ASSERT_EQ(0, kdc_get(&self->nl, &l));
+	EXPECT_EQ(86400, kdc_u32(&l, MIPKEX_KDC_A_LIFETIME));
+	EXPECT_EQ(xf_all, kdc_u32(&l, MIPKEX_KDC_A_TRANSFORMS));
+	EXPECT_EQ(1, kdc_u32(&l, MIPKEX_KDC_A_LEGACY));
+	EXPECT_EQ(0, kdc_u32(&l, MIPKEX_KDC_A_INSECURE));
+	EXPECT_EQ(MIPKEX_KDC_MODE_STATEFUL, kdc_u32(&l, MIPKEX_KDC_A_MODE));
 }
 
 /* Role changes leave the stores alone. */
