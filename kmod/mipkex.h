@@ -109,6 +109,7 @@ int mipkex_queue_steal(struct mipkex_net *mn, struct sk_buff *skb,
 		       const struct nf_hook_state *state);
 void mipkex_queue_drain(struct mipkex_queue *q);
 bool mipkex_queue_is_reinjecting(const struct sk_buff *skb);
+int mipkex_queue_xmit(struct net *net, struct sk_buff *skb);
 
 /* testing.c, only in the testing build */
 #ifdef MIPKEX_TESTING

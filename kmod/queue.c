@@ -23,9 +23,11 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <net/dst.h>
+#include <net/ip.h>
 #include <net/sock.h>
 
 #include "mipkex.h"
+#include "packet.h"
 
 unsigned int mipkex_max_queue = 1024;
 module_param_named(max_queue, mipkex_max_queue, uint, 0444);
@@ -175,44 +177,89 @@ static void mipkex_reinject(struct mipkex_pkt *pkt)
 	mipkex_pkt_free(pkt);
 }
 
-static struct mipkex_pkt *mipkex_queue_pop(struct mipkex_net *mn)
+static struct mipkex_pkt *mipkex_queue_peek(struct mipkex_net *mn)
 {
 	struct mipkex_queue *q = &mn->queue;
 	struct mipkex_pkt *pkt;
 
 	spin_lock_bh(&q->lock);
 	pkt = list_first_entry_or_null(&q->list, struct mipkex_pkt, list);
-	if (pkt) {
-		list_del(&pkt->list);
-		WRITE_ONCE(q->len, q->len - 1);
-		mipkex_stat_inc(mn, pkt->state.hook == NF_INET_LOCAL_IN ?
-				MIPKEX_STAT_REINJECTED_IN :
-				MIPKEX_STAT_REINJECTED_OUT);
-	}
 	spin_unlock_bh(&q->lock);
 	return pkt;
 }
 
+/*
+ * Take the first datagram off the queue, counting where it goes in the same
+ * critical section so that the counters always add up (uapi mipkex_stat).
+ */
+static void mipkex_queue_pop(struct mipkex_net *mn, struct mipkex_pkt *pkt,
+			     bool drop)
+{
+	struct mipkex_queue *q = &mn->queue;
+
+	spin_lock_bh(&q->lock);
+	list_del(&pkt->list);
+	WRITE_ONCE(q->len, q->len - 1);
+	if (drop)
+		mipkex_stat_inc(mn, MIPKEX_STAT_DROPPED_PROTOCOL);
+	else
+		mipkex_stat_inc(mn, pkt->state.hook == NF_INET_LOCAL_IN ?
+				MIPKEX_STAT_REINJECTED_IN :
+				MIPKEX_STAT_REINJECTED_OUT);
+	spin_unlock_bh(&q->lock);
+}
+
+/*
+ * Only the worker removes entries, and a work item never runs on two CPUs at
+ * once, so the first entry stays in place while it is processed; the hooks
+ * only append.
+ */
 static void mipkex_queue_work(struct work_struct *work)
 {
 	struct mipkex_net *mn = container_of(work, struct mipkex_net,
 					     queue.work);
 	struct mipkex_pkt *pkt;
+	bool drop;
 
 	/* Only the testing build can hold a queue, and never while draining. */
 	if (mipkex_testing_held() && !READ_ONCE(mn->queue.draining))
 		return;
 
-	while ((pkt = mipkex_queue_pop(mn))) {
-		mipkex_reinject(pkt);
+	while ((pkt = mipkex_queue_peek(mn))) {
+		drop = mipkex_process(mn, pkt->skb, pkt->state.hook) ==
+		       MIPKEX_VERDICT_DROP;
+		mipkex_queue_pop(mn, pkt, drop);
+		if (drop) {
+			kfree_skb(pkt->skb);
+			mipkex_pkt_free(pkt);
+		} else {
+			mipkex_reinject(pkt);
+		}
 		cond_resched();
 	}
 }
 
 /**
- * mipkex_queue_init() - initialise an empty queue
- * @q: the queue
+ * mipkex_queue_xmit() - send a datagram the module built, past its own hook
+ * @net: the namespace
+ * @skb: an IPv4 datagram with its route set; consumed
+ *
+ * Return: 0 or a negative errno.
  */
+int mipkex_queue_xmit(struct net *net, struct sk_buff *skb)
+{
+	int err;
+
+	rcu_read_lock();
+	local_bh_disable();
+	this_cpu_write(mipkex_reinject_skb, skb);
+	err = ip_local_out(net, NULL, skb);
+	this_cpu_write(mipkex_reinject_skb, NULL);
+	local_bh_enable();
+	rcu_read_unlock();
+	return net_xmit_eval(err);
+}
+
 void mipkex_queue_init(struct mipkex_queue *q)
 {
 	spin_lock_init(&q->lock);

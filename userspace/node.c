@@ -28,6 +28,23 @@ static const char *const stat_names[] = {
 	[MIPKEX_STAT_PASSED_FRAGMENT] = "passed_fragment",
 	[MIPKEX_STAT_PASSED_MALFORMED] = "passed_malformed",
 	[MIPKEX_STAT_QUEUED] = "queued",
+	[MIPKEX_STAT_DROPPED_PROTOCOL] = "dropped_protocol",
+	[MIPKEX_STAT_PASSED_OTHER] = "passed_other",
+	[MIPKEX_STAT_PASSED_PLAIN] = "passed_plain",
+	[MIPKEX_STAT_REWRITTEN] = "rewritten",
+	[MIPKEX_STAT_DENIALS_SENT] = "denials_sent",
+	[MIPKEX_STAT_ERR_MALFORMED] = "err_malformed",
+	[MIPKEX_STAT_ERR_UNKNOWN_SPI] = "err_unknown_spi",
+	[MIPKEX_STAT_ERR_AUTH] = "err_auth",
+	[MIPKEX_STAT_ERR_FA_AUTH] = "err_fa_auth",
+	[MIPKEX_STAT_ERR_REPLAY] = "err_replay",
+	[MIPKEX_STAT_ERR_DECRYPT] = "err_decrypt",
+	[MIPKEX_STAT_ERR_IDENTITY] = "err_identity",
+	[MIPKEX_STAT_ERR_NEGOTIATION] = "err_negotiation",
+	[MIPKEX_STAT_ERR_KDC] = "err_kdc",
+	[MIPKEX_STAT_ERR_RATELIMIT] = "err_ratelimit",
+	[MIPKEX_STAT_ERR_NO_PENDING] = "err_no_pending",
+	[MIPKEX_STAT_ERR_RESOURCE] = "err_resource",
 };
 
 /*

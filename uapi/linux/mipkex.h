@@ -63,6 +63,14 @@
  * KDF(key, "mipkex fingerprint", empty context, 64), the SP 800-108 KDF of
  * Documentation/protocol.rst section 8.1: it identifies a key without
  * revealing it.
+ *
+ * Errors: a refused request changes nothing. A bad attribute is -EINVAL
+ * with its offset in the extended ack and a message: netlink's own for a
+ * wrong type or length, else one naming the attribute (for a number outside
+ * the values stated here, with the values allowed). A missing required
+ * attribute is -EINVAL with its type. NEW also gives -EEXIST and -ENOENT
+ * (above) and -ENOSPC at the max_key0 / max_peer bound; DEL and GET give
+ * -ENOENT for an entry that does not exist.
  */
 #ifndef _UAPI_LINUX_MIPKEX_H
 #define _UAPI_LINUX_MIPKEX_H
@@ -184,10 +192,39 @@ enum mipkex_attr {
  * @MIPKEX_STAT_PASSED_MALFORMED: UDP datagrams too short to carry a UDP header,
  *	left to the UDP layer to drop
  * @MIPKEX_STAT_QUEUED: datagrams in the worker queue now (a gauge)
+ * @MIPKEX_STAT_DROPPED_PROTOCOL: datagrams the worker took and dropped:
+ *	protected messages that failed a check (one of the ERR_* counters
+ *	says which), or that the module answered itself
+ * @MIPKEX_STAT_PASSED_OTHER: datagrams re-injected unchanged because they
+ *	are not a well-formed registration message
+ * @MIPKEX_STAT_PASSED_PLAIN: registration messages re-injected unchanged
+ *	because they are not the module's business in this role (plain RFC
+ *	5944, or a direction the role leaves alone)
+ * @MIPKEX_STAT_REWRITTEN: registration messages the module rewrote
+ *	(protected, unprotected, re-signed) and re-injected
+ * @MIPKEX_STAT_DENIALS_SENT: denials the module sent in place of a message
+ * @MIPKEX_STAT_ERR_MALFORMED: protected messages with a malformed or
+ *	misplaced element (code 134, 70/71 at an FA)
+ * @MIPKEX_STAT_ERR_UNKNOWN_SPI: no KEY0 entry for the SPI
+ * @MIPKEX_STAT_ERR_AUTH: MN-HA authenticator did not verify (131)
+ * @MIPKEX_STAT_ERR_FA_AUTH: FA-HA authenticator did not verify (132, 68)
+ * @MIPKEX_STAT_ERR_REPLAY: Identification not fresh (133)
+ * @MIPKEX_STAT_ERR_DECRYPT: an encrypted element did not decrypt
+ * @MIPKEX_STAT_ERR_IDENTITY: decrypted identity does not match the KEY0
+ *	entry
+ * @MIPKEX_STAT_ERR_NEGOTIATION: no acceptable proposal, group or
+ *	transform (129)
+ * @MIPKEX_STAT_ERR_KDC: key generation or Diffie-Hellman failed (130)
+ * @MIPKEX_STAT_ERR_RATELIMIT: dropped by the per-source rate limit
+ * @MIPKEX_STAT_ERR_NO_PENDING: a reply that answers no request the module
+ *	is waiting for
+ * @MIPKEX_STAT_ERR_RESOURCE: no memory or no route while processing
  * @__MIPKEX_STAT_MAX: one past the last counter
  *
  * At any instant, STOLEN_IN + STOLEN_OUT == REINJECTED_IN + REINJECTED_OUT +
- * QUEUED; a datagram dropped for DROPPED_* is never counted as stolen.
+ * DROPPED_PROTOCOL + QUEUED; a datagram dropped for DROPPED_QUEUE_FULL,
+ * _NOMEM or _NOREF is never counted as stolen. Every re-injected datagram
+ * is counted once in PASSED_OTHER, PASSED_PLAIN or REWRITTEN.
  */
 enum mipkex_stat {
 	MIPKEX_STAT_UNSPEC,
@@ -202,6 +239,23 @@ enum mipkex_stat {
 	MIPKEX_STAT_PASSED_FRAGMENT,
 	MIPKEX_STAT_PASSED_MALFORMED,
 	MIPKEX_STAT_QUEUED,
+	MIPKEX_STAT_DROPPED_PROTOCOL,
+	MIPKEX_STAT_PASSED_OTHER,
+	MIPKEX_STAT_PASSED_PLAIN,
+	MIPKEX_STAT_REWRITTEN,
+	MIPKEX_STAT_DENIALS_SENT,
+	MIPKEX_STAT_ERR_MALFORMED,
+	MIPKEX_STAT_ERR_UNKNOWN_SPI,
+	MIPKEX_STAT_ERR_AUTH,
+	MIPKEX_STAT_ERR_FA_AUTH,
+	MIPKEX_STAT_ERR_REPLAY,
+	MIPKEX_STAT_ERR_DECRYPT,
+	MIPKEX_STAT_ERR_IDENTITY,
+	MIPKEX_STAT_ERR_NEGOTIATION,
+	MIPKEX_STAT_ERR_KDC,
+	MIPKEX_STAT_ERR_RATELIMIT,
+	MIPKEX_STAT_ERR_NO_PENDING,
+	MIPKEX_STAT_ERR_RESOURCE,
 	__MIPKEX_STAT_MAX
 };
 
@@ -399,8 +453,9 @@ enum mipkex_xform {
  * @MIPKEX_KDC_A_DH_GROUPS: binary, array of u16 (host order) DH group
  *	numbers in preference order, 1 to %MIPKEX_DH_GROUPS_MAX, no duplicate
  *	(default: 31, 15, 14)
- * @MIPKEX_KDC_A_MIN_DH_BITS: u32, minimum DH strength in bits of security
- *	(SP 800-57: group 1 64, 2 80, 14 112, 15 128, 31 128; default 112)
+ * @MIPKEX_KDC_A_MIN_DH_BITS: u32, minimum DH strength in bits of security,
+ *	0 to 256 (SP 800-57: group 1 64, 2 80, 14 112, 15 128, 31 128;
+ *	default 112)
  * @MIPKEX_KDC_A_TRANSFORMS: u32, bitmap of &enum mipkex_xform accepted
  *	(default: AES-GCM-128, AES-GCM-256, ChaCha20-Poly1305, HMAC-SHA256-128)
  * @MIPKEX_KDC_A_LIFETIME: u32, longest SA lifetime granted, seconds
