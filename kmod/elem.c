@@ -514,6 +514,9 @@ static int mipkex_elem_scan_cvse(const struct mipkex_ext *ext,
 		ret = mipkex_elem_sa_payload(ext, &sub, &props);
 		if (ret)
 			return ret;
+		/* The FA-HA pair is negotiated in NVSEs only (protocol.rst 4). */
+		if (sub == 3)
+			return -MIPKEX_ELEM_E_CONTENT;
 		return mipkex_elem_keep(&el->sa_payload[sub], ext);
 	case MIPKEX_VT_KE_GROUP:
 	case MIPKEX_VT_KE_USER:
@@ -530,11 +533,29 @@ static int mipkex_elem_scan_cvse(const struct mipkex_ext *ext,
 }
 
 static int mipkex_elem_scan_nvse(const struct mipkex_ext *ext,
+				 const struct mipkex_msg *msg,
 				 struct mipkex_elems *el)
 {
+	struct mipkex_seq props;
 	struct mipkex_gp gp;
+	u8 sub;
 	int ret;
 
+	if (ext->vtype == MIPKEX_VT_SA_PAYLOAD) {
+		/*
+		 * The FA's offers and the HA's answers to them (protocol.rst
+		 * 4, 6.5): MN-FA or FA-HA only, and only where an FA-HA
+		 * authentication extension follows and covers them.
+		 */
+		if (!msg->fa_ha_off || ext->off > msg->fa_ha_off)
+			return -MIPKEX_ELEM_E_PLACEMENT;
+		ret = mipkex_elem_sa_payload(ext, &sub, &props);
+		if (ret)
+			return ret;
+		if (sub == 1)
+			return -MIPKEX_ELEM_E_CONTENT;
+		return mipkex_elem_keep(&el->fa_sa_payload[sub], ext);
+	}
 	if (ext->vtype == MIPKEX_VT_SA) {
 		ret = mipkex_elem_gp(ext, &gp);
 		if (ret)
@@ -558,7 +579,8 @@ static int mipkex_elem_scan_nvse(const struct mipkex_ext *ext,
  * @el: filled with the elements
  *
  * Vendor extensions of other vendors are left alone. CVSEs of @vendor must
- * come before the MN-HA authentication extension, NVSEs after it.
+ * come before the MN-HA authentication extension, NVSEs after it; an NVSE
+ * SA payload (vendor type 5) also before an FA-HA authentication extension.
  *
  * Return: 0 or a negative &enum mipkex_elem_err (or &enum mipkex_wire_err).
  */
@@ -587,7 +609,7 @@ int mipkex_elem_scan(const u8 *buf, size_t len, const struct mipkex_msg *msg,
 		if (critical)
 			ret = mipkex_elem_scan_cvse(&ext, el);
 		else
-			ret = mipkex_elem_scan_nvse(&ext, el);
+			ret = mipkex_elem_scan_nvse(&ext, msg, el);
 		if (ret)
 			return ret;
 	}

@@ -211,10 +211,13 @@ struct mipkex_ke {
  * @nai: vendor type 1, content type 0 (the MN's NAI)
  * @ip: vendor type 2, content type 0 (the home address)
  * @l2: vendor type 3
- * @sa_payload: vendor type 5, indexed by sub-type (1-3)
+ * @sa_payload: vendor type 5 in CVSEs (the MN's and the HA's), indexed by
+ *	sub-type (1 MN-HA, 2 MN-FA)
  * @ke: the key-exchange payload (vendor types 8-10)
  * @mn_sa: vendor type 4 in CVSEs (for the MN), indexed by content type
  * @fa_sa: vendor type 4 in NVSEs (for the FA), indexed by content type
+ * @fa_sa_payload: vendor type 5 in NVSEs (the FA's and the HA's answers to
+ *	it), indexed by sub-type (2 MN-FA, 3 FA-HA)
  * @n_elems: number of mipkex elements found, those not kept included
  */
 struct mipkex_elems {
@@ -225,6 +228,7 @@ struct mipkex_elems {
 	struct mipkex_ext ke;
 	struct mipkex_ext mn_sa[3];
 	struct mipkex_ext fa_sa[3];
+	struct mipkex_ext fa_sa_payload[4];
 	unsigned int n_elems;
 };
 

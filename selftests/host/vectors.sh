@@ -121,12 +121,12 @@ EOF
 DECODE=(
 	"1|[1, 2, 5, 5, 8]|[131, 38, 38, 38, 38, 38, 32]|request 10.5 (X25519)"
 	"1|[1, 2, 5, 5, 10]|[131, 38, 38, 38, 38, 38, 32]|request 10.6 (KDC)"
-	"1|[1, 2, 5, 5, 10]|[131, 38, 38, 38, 38, 38, 32, 34]|relayed request 10.10"
-	"3|[5, 5, 10, 4, 4, 4, 4]|[131, 38, 38, 38, 38, 38, 32, 134, 134, 34]|stateful reply 10.11, HA to FA"
+	"1|[1, 2, 5, 5, 10, 5, 5]|[131, 38, 38, 38, 38, 38, 32, 134, 134, 34]|relayed request 10.10"
+	"3|[5, 5, 10, 4, 4, 5, 5, 4, 4]|[131, 38, 38, 38, 38, 38, 32, 134, 134, 134, 134, 34]|stateful reply 10.11, HA to FA"
 	"3|[5, 5, 10, 4, 4]|[131, 38, 38, 38, 38, 38, 32]|stateful reply 10.11, FA to MN"
-	"3|[5, 5, 10, 4, 4, 4, 4]|[131, 38, 38, 38, 38, 38, 32, 134, 134, 34]|semi-stateful reply 10.12, HA to FA"
+	"3|[5, 5, 10, 4, 4, 5, 5, 4, 4]|[131, 38, 38, 38, 38, 38, 32, 134, 134, 134, 134, 34]|semi-stateful reply 10.12, HA to FA"
 	"3|[5, 5, 10, 4, 4]|[131, 38, 38, 38, 38, 38, 32]|semi-stateful reply 10.12, FA to MN"
-	"3|[5, 5, 8, 4, 4]|[131, 38, 38, 38, 32, 134, 134, 34]|DH reply 10.13, HA to FA"
+	"3|[5, 5, 8, 5, 5, 4, 4]|[131, 38, 38, 38, 32, 134, 134, 134, 134, 34]|DH reply 10.13, HA to FA"
 	"3|[5, 5, 8]|[131, 38, 38, 38, 32]|DH reply 10.13, FA to MN"
 )
 for i in "${!DECODE[@]}"; do
@@ -240,10 +240,11 @@ def x25519_pub(priv):
 
 def kdf_vectors():
     titles = [t for t in f if t.startswith("``mipkex ")]
-    assert len(titles) == 8
+    assert len(titles) == 9
     labels = {t.split("``")[1] for t in titles}
     assert labels == {"mipkex " + l for l in (
-        "id-enc", "wrap", "mn-ha", "key1", "key3", "semi", "fingerprint")}
+        "id-enc", "wrap", "mn-ha", "key1", "key3", "semi", "fingerprint",
+        "esp")}
     for t in titles:
         v = f[t]
         label = t.split("``")[1].encode()
@@ -342,7 +343,12 @@ def dh_keys():
 
 def relayed():
     msg = one(lambda t: t.endswith("FA to HA"), dumps)
-    assert msg.startswith(HEX[1]) and len(msg) == len(HEX[1]) + 38
+    assert msg.startswith(HEX[1])
+    # After 10.6: the FA's SA payloads (NVSEs, sub-types 2 and 3), then the
+    # FA-HA authentication extension.
+    tail = [(t, vendor_type(e), e[10] if vendor_type(e) == 5 else None)
+            for o, t, e in exts(msg) if o >= len(HEX[1])]
+    assert tail == [(134, 5, 2), (134, 5, 3), (34, None, None)], tail
     o, mac = verify_auth(msg, 34, faha)
     v = one(lambda t: t == "FA-HA authenticator, relayed request")
     assert v["FA-HA key"] == faha and v["FA-HA HMAC-SHA256"] == mac

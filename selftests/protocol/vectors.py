@@ -57,11 +57,25 @@ KEY3 = bytes(range(0x20, 0x40))             # stateful KEY3
 KEY2_SA_SPI = 0x00000301
 KEY3_SA_SPI = 0x00000302
 HA_MN_HA_ESP_SPI = 0x00000500               # the HA's inbound SPIs (6.4)
-HA_MN_FA_ESP_SPI = 0x00000501
+HA_FA_HA_ESP_SPI = 0x00000502
+FA_MN_FA_ESP_SPI = 0x00000601               # the FA's inbound SPIs (6.5)
+FA_FA_HA_ESP_SPI = 0x00000602
+# Transforms (6.3): (type, id, attributes).
+XF_AES_GCM_256 = (1, 20, struct.pack(">HHH", 14, 2, 256))
+XF_AES_GCM_128 = (1, 20, struct.pack(">HHH", 14, 2, 128))
+XF_CHACHA20 = (1, 28, b"")
+XF_HMAC_SHA256 = (3, 12, b"")
+XF_HMAC_SHA1 = (3, 2, b"")
+# The home agent's policy in the worked registration (8.6.4, 6.5): every
+# transform of 6.3 but the legacy HMAC-SHA1-96.
+HA_POLICY = [XF_AES_GCM_256, XF_AES_GCM_128, XF_CHACHA20, XF_HMAC_SHA256]
+# The FA's offers (6.5): MN-FA, what it accepts, and FA-HA, its preference.
+FA_MN_FA_OFFER = [XF_AES_GCM_256, XF_CHACHA20]
+FA_FA_HA_OFFER = [XF_CHACHA20, XF_AES_GCM_256]
 
 LABELS = [b"mipkex id-enc", b"mipkex wrap", b"mipkex mn-ha",
           b"mipkex key1", b"mipkex key3", b"mipkex semi",
-          b"mipkex fingerprint"]
+          b"mipkex fingerprint", b"mipkex esp"]
 
 # --------------------------------------------------------------------------
 # Constructions (section 8)
@@ -173,16 +187,70 @@ def encrypted_element(alg, fixed, vtype, content, spi, k, direction, index,
                      ciphertext=ct)
 
 
-def transform_aes_gcm_256():
-    attrs = struct.pack(">HHH", 14, 2, 256)
-    # number 1, type 1 (ENCR), id 20 (ENCR_AES_GCM_16), 1 key, reserved
-    return struct.pack(">HHBBHBB", 7, 10 + len(attrs), 1, 1, 20, 1, 0) + attrs
+def transform(number, xf):
+    """6.3: number, type, id, 1 key, reserved, attributes."""
+    t, i, attrs = xf
+    return struct.pack(">HHBBHBB", 7, 10 + len(attrs), number, t, i, 1, 0) \
+        + attrs
+
+
+def offer(xfs, spi, lifetime=0):
+    """An initiator's proposals (6.4), one per transform in its order of
+    preference, numbered from 1, each with one transform numbered 1; ESP,
+    protocol id 2 for an encryption transform, 1 for an integrity one."""
+    return [dict(number=n + 1, protocol=50, pid=2 if x[0] == 1 else 1,
+                 lifetime=lifetime, spi=spi, xfs=[(1, x)])
+            for n, x in enumerate(xfs)]
+
+
+def sa_value(subtype, props):
+    """6.1-6.2: sub-type, reserved, then the proposals."""
+    out = bytes([subtype, 0])
+    for p in props:
+        ts = b"".join(transform(n, x) for n, x in p["xfs"])
+        out += struct.pack(">HHBBBBII", 6, 16 + len(ts), p["number"],
+                           p["protocol"], p["pid"], len(p["xfs"]),
+                           p["lifetime"], p["spi"]) + ts
+    return out
 
 
 def sa_payload(subtype, spi):
-    t = transform_aes_gcm_256()
-    prop = struct.pack(">HHBBBBII", 6, 16 + len(t), 1, 50, 2, 1, 0, spi) + t
-    return cvse(5, bytes([subtype, 0]) + prop)
+    """The MN's offer of the worked examples: ESP with AES-256-GCM."""
+    return cvse(5, sa_value(subtype, offer([XF_AES_GCM_256], spi)))
+
+
+def lifetime_min(a, b):
+    """Two proposal lifetimes, 0 standing for the registration's (6.2)."""
+    return max(a, b) if 0 in (a, b) else min(a, b)
+
+
+def respond(props, policy, own_spi):
+    """6.4 for proposals of one protocol each (those of this section): the
+    first proposal with a transform the policy accepts, and in it the
+    initiator's preferred such transform; the responder's inbound SPI."""
+    for p in props:
+        picks = [(n, x) for n, x in sorted(p["xfs"], key=lambda t: t[0])
+                 if x in policy]
+        if picks:
+            return [dict(p, spi=own_spi, xfs=picks[:1])]
+    return None
+
+
+def respond_mn_fa(mn_props, fa_props, policy):
+    """6.5: the first proposal of the MN's offer, in its preference, with a
+    transform that a proposal of the FA's offer also carries (same protocol
+    and protocol id, same transform type, id and attributes) and that the
+    policy accepts. Returns the answer for the MN (the FA's inbound SPI)
+    and the one for the FA (the MN's inbound SPI)."""
+    for p in mn_props:
+        for n, x in sorted(p["xfs"], key=lambda t: t[0]):
+            fa = [q for q in fa_props if q["protocol"] == p["protocol"] and
+                  q["pid"] == p["pid"] and x in [y for _, y in q["xfs"]]]
+            if fa and x in policy:
+                life = lifetime_min(p["lifetime"], fa[0]["lifetime"])
+                a = dict(p, lifetime=life, xfs=[(n, x)])
+                return [dict(a, spi=fa[0]["spi"])], [dict(a, spi=p["spi"])]
+    return None, None
 
 
 def x25519_public(priv):
@@ -293,11 +361,24 @@ def auth_ext(parts, etype, spi, key):
     return covered[len(body):] + hmac_sha256(key, covered), len(body), covered
 
 
-def relayed_request():
-    """9.1 as the FA relays it: the request of 10.6 with an FA-HA
+def fa_offers():
+    """The FA's offers (6.5): MN-FA with its inbound SPI for MN to FA, FA-HA
+    with its inbound SPI for HA to FA."""
+    return (offer(FA_MN_FA_OFFER, FA_MN_FA_ESP_SPI),
+            offer(FA_FA_HA_OFFER, FA_FA_HA_ESP_SPI))
+
+
+def relayed_request(mode="kdc"):
+    """9.1 as the FA relays it: the request of 10.6 (10.5 for "x25519")
+    with the FA's SA payloads (NVSEs, sub-types 2 and 3) and an FA-HA
     authentication extension (34) keyed with the FA-HA key."""
-    req = build_request("kdc")
+    req = build_request(mode)
     parts = list(req["parts"])
+    o2, o3 = fa_offers()
+    parts.append(("NVSE vendor type 5, SA payload, MN-FA, SPI 0x%08x"
+                  % FA_MN_FA_ESP_SPI, nvse(5, sa_value(2, o2))))
+    parts.append(("NVSE vendor type 5, SA payload, FA-HA, SPI 0x%08x"
+                  % FA_FA_HA_ESP_SPI, nvse(5, sa_value(3, o3))))
     ext, off, covered = auth_ext(parts, 34, FA_HA_SPI, FA_HA_KEY)
     parts.append(("FA-HA authentication (34), SPI 0x%08x, HMAC-SHA256"
                   % FA_HA_SPI, ext))
@@ -315,11 +396,20 @@ def build_reply(mode, alg="AES-256-GCM"):
     parts = [("fixed part (type 3, 20 bytes)", fixed)]
     nai_ext = bytes([131, len(REALM_NAI)]) + REALM_NAI
     parts.append(("NAI extension (131) \"@example.org\"", nai_ext))
+    # Negotiation (6.4, 6.5) of the MN's offers (those of 10.5) and the
+    # FA's (those of 10.10).
+    fa2, fa3 = fa_offers()
+    ans1 = respond(offer([XF_AES_GCM_256], MN_HA_ESP_SPI), HA_POLICY,
+                   HA_MN_HA_ESP_SPI)
+    mn2, to_fa2 = respond_mn_fa(offer([XF_AES_GCM_256], MN_FA_ESP_SPI), fa2,
+                                HA_POLICY)
+    ans3 = respond(fa3, HA_POLICY, HA_FA_HA_ESP_SPI)
+    assert ans1 and mn2 and ans3
     parts.append(("CVSE vendor type 5, SA payload, MN-HA, SPI 0x%08x"
-                  % HA_MN_HA_ESP_SPI, sa_payload(1, HA_MN_HA_ESP_SPI)))
+                  % ans1[0]["spi"], cvse(5, sa_value(1, ans1))))
     parts.append(("CVSE vendor type 5, SA payload, MN-FA, SPI 0x%08x"
-                  % HA_MN_FA_ESP_SPI, sa_payload(2, HA_MN_FA_ESP_SPI)))
-    d = dict(mode=mode, elems=[])
+                  % mn2[0]["spi"], cvse(5, sa_value(2, mn2))))
+    d = dict(mode=mode, elems=[], choice={1: ans1, 2: mn2, 3: ans3})
     if mode == "dh":
         req = build_request("x25519")
         pub = x25519_public(HA_X25519_PRIV)
@@ -357,7 +447,12 @@ def build_reply(mode, alg="AES-256-GCM"):
                   % KEY0_SPI, ext))
     d.update(mnha_off=off, mnha_covered=covered, mnha_auth=ext[6:])
     to_mn = list(parts)
-    # NVSEs for the FA: KEY2 then KEY3, direction 3.
+    # NVSEs for the FA: the SA payloads MN-FA (the MN's inbound SPI) and
+    # FA-HA (the HA's inbound SPI), then KEY2 and KEY3, direction 3.
+    parts.append(("NVSE vendor type 5, SA payload, MN-FA, SPI 0x%08x"
+                  % to_fa2[0]["spi"], nvse(5, sa_value(2, to_fa2))))
+    parts.append(("NVSE vendor type 5, SA payload, FA-HA, SPI 0x%08x"
+                  % ans3[0]["spi"], nvse(5, sa_value(3, ans3))))
     for index, (content, sa_spi, key, name) in enumerate((
             (1, KEY2_SA_SPI, keys[1], "KEY2"),
             (0, KEY3_SA_SPI, keys[2], "KEY3"))):
@@ -375,6 +470,93 @@ def build_reply(mode, alg="AES-256-GCM"):
              parts=parts, msg=b"".join(p for _, p in parts),
              to_mn_parts=to_mn, to_mn=b"".join(p for _, p in to_mn))
     return d
+
+# --------------------------------------------------------------------------
+# ESP keying material (section 8.7)
+# --------------------------------------------------------------------------
+
+XF_NAMES = {XF_AES_GCM_256: "ENCR_AES_GCM_16, 256-bit key",
+            XF_AES_GCM_128: "ENCR_AES_GCM_16, 128-bit key",
+            XF_CHACHA20: "ENCR_CHACHA20_POLY1305",
+            XF_HMAC_SHA256: "AUTH_HMAC_SHA2_256_128",
+            XF_HMAC_SHA1: "AUTH_HMAC_SHA1_96"}
+
+
+def esp_lengths(encr, integ):
+    """8.7: (encryption key, salt, integrity key) lengths in bytes."""
+    ek = salt = ik = 0
+    if encr == XF_CHACHA20:
+        ek, salt = 32, 4                    # RFC 7634
+    elif encr is not None:
+        assert encr[:2] == (1, 20)          # AES-GCM, RFC 4106
+        ek, salt = struct.unpack(">H", encr[2][4:6])[0] // 8, 4
+    if integ == XF_HMAC_SHA256:
+        ik = 32
+    elif integ == XF_HMAC_SHA1:
+        ik = 20
+    else:
+        assert integ is None
+    return ek, salt, ik
+
+
+def esp_context(spi, protocol, encr, integ):
+    """8.7: SPI(4) || protocol(1) || encryption transform id(2) ||
+    encryption key bits(2) || integrity transform id(2)."""
+    ek = esp_lengths(encr, integ)[0]
+    return struct.pack(">IBHHH", spi, protocol, encr[1] if encr else 0,
+                       ek * 8, integ[1] if integ else 0)
+
+
+def esp_keymat(key, spi, protocol, encr, integ):
+    ek, salt, ik = esp_lengths(encr, integ)
+    c = esp_context(spi, protocol, encr, integ)
+    km = kdf(key, b"mipkex esp", c, 8 * (ek + salt + ik))
+    return dict(context=c, keymat=km, enc=km[:ek], salt=km[ek:ek + salt],
+                integ=km[ek + salt:])
+
+
+def xfrm_text(protocol, encr, integ):
+    """8.7, informative: the Linux XFRM algorithms, one line each."""
+    out = []
+    if encr == XF_CHACHA20:
+        out.append("XFRM aead rfc7539esp(chacha20,poly1305), key || salt "
+                   "(288 bits), ICV 128")
+    elif encr is not None:
+        out.append("XFRM aead rfc4106(gcm(aes)), key || salt (%d bits), "
+                   "ICV 128" % (8 * sum(esp_lengths(encr, None))))
+    elif protocol == 50:
+        out.append("XFRM enc ecb(cipher_null), empty key")
+    if integ == XF_HMAC_SHA256:
+        out.append("XFRM auth-trunc hmac(sha256), 256-bit key, truncated "
+                   "to 128")
+    elif integ == XF_HMAC_SHA1:
+        out.append("XFRM auth-trunc hmac(sha1), 160-bit key, truncated to "
+                   "96")
+    return out
+
+
+def esp_sas(reply):
+    """The six ESP SAs (8.7) of a reply's three negotiated pairs: (pair,
+    key name, key, from, to, SPI, protocol, encr, integ). Each SA's SPI is
+    its receiver's inbound SPI: from the SA payload the receiver sent."""
+    ch, (k1, k2, k3) = reply["choice"], reply["keys"]
+    out = []
+    for sub, pair, key, kname, a, b, spi_ab, spi_ba in (
+            (1, "MN-HA", k1, "KEY1", "MN", "HA", ch[1][0]["spi"],
+             MN_HA_ESP_SPI),
+            (2, "MN-FA", k3, "KEY3", "MN", "FA", ch[2][0]["spi"],
+             MN_FA_ESP_SPI),
+            (3, "FA-HA", k2, "KEY2", "FA", "HA", ch[3][0]["spi"],
+             FA_FA_HA_ESP_SPI)):
+        p = ch[sub][0]
+        x = p["xfs"][0][1]
+        encr, integ = (x, None) if x[0] == 1 else (None, x)
+        for frm, to, spi in ((a, b, spi_ab), (b, a, spi_ba)):
+            out.append(dict(pair=pair, kname=kname, key=key, frm=frm, to=to,
+                            spi=spi, protocol=p["protocol"], encr=encr,
+                            integ=integ))
+    return out
+
 
 # --------------------------------------------------------------------------
 # reStructuredText output
@@ -435,6 +617,10 @@ def section10():
     req = build_request("x25519")
     kdc = build_request("kdc")
     dh = build_reply("dh")
+    st = build_reply("stateful")
+    esp0 = esp_sas(st)[0]
+    esp0.update(esp_keymat(esp0["key"], esp0["spi"], esp0["protocol"],
+                           esp0["encr"], esp0["integ"]))
 
     # 10.1
     heading(o, "10.1 Key derivation (8.1)")
@@ -443,7 +629,8 @@ def section10():
              "of 10.2-10.5; ``mipkex key1`` and ``mipkex key3`` the X25519 "
              "exchange and the transcript of 10.9 (8.6.3); ``mipkex semi`` "
              "the seed and the context of KEY1 in 10.8 (8.6.2); ``mipkex "
-             "fingerprint`` KEY0 (8.6.5). A last vector, ``mipkex semi`` with "
+             "fingerprint`` KEY0 (8.6.5); ``mipkex esp`` KEY1 and the "
+             "context of the first ESP SA of 10.14 (8.7). A last vector, ``mipkex semi`` with "
              "an illustrative ASCII context and L = 512, exercises an output "
              "of two HMAC blocks; no message uses it.")
     o.append("")
@@ -458,6 +645,8 @@ def section10():
         (b"mipkex semi", SEMI_SEED, semi_context(1), 256,
          "the context of KEY1, 8.6.2"),
         (b"mipkex fingerprint", KEY0, b"", 64, "empty"),
+        (b"mipkex esp", esp0["key"], esp0["context"],
+         8 * len(esp0["keymat"]), "the first SA of 10.14, 8.7"),
         (b"mipkex semi", SEMI_SEED, SEMI_CONTEXT, SEMI_L,
          "illustrative, ASCII"),
     ]
@@ -641,10 +830,21 @@ def section10():
     rel = relayed_request()
     heading(o, "10.10 Request relayed by the FA (9.1)")
     o.append("The request of 10.6 as the FA relays it to the home agent: "
-             "nothing followed the MN-HA authentication extension, and the FA "
-             "appends an FA-HA authentication extension (SPI 0x%08x), "
-             "HMAC-SHA256 keyed with the FA-HA key (8.3) over the first %d "
-             "bytes." % (FA_HA_SPI, len(rel["covered"])))
+             "nothing followed the MN-HA authentication extension; the FA "
+             "appends its two SA payloads (NVSEs, 6.5) and an FA-HA "
+             "authentication extension (SPI 0x%08x), HMAC-SHA256 keyed with "
+             "the FA-HA key (8.3) over the first %d bytes. Its MN-FA SA "
+             "payload (sub-type 2), what it accepts for the MN-FA pair, has "
+             "proposal 1 with %s and proposal 2 with %s, and the FA's "
+             "inbound SPI 0x%08x (MN to FA); its FA-HA SA payload (sub-type "
+             "3), its offer for the FA-HA pair, has proposal 1 with %s and "
+             "proposal 2 with %s, and its inbound SPI 0x%08x (HA to FA). "
+             "Every proposal is ESP, protocol id 2, lifetime 0, with one "
+             "transform numbered 1 and 1 key." % (
+                 FA_HA_SPI, len(rel["covered"]),
+                 XF_NAMES[FA_MN_FA_OFFER[0]], XF_NAMES[FA_MN_FA_OFFER[1]],
+                 FA_MN_FA_ESP_SPI, XF_NAMES[FA_FA_HA_OFFER[0]],
+                 XF_NAMES[FA_FA_HA_OFFER[1]], FA_FA_HA_ESP_SPI))
     o.append("")
     o.append("::")
     o.append("")
@@ -669,15 +869,24 @@ def section10():
         num, title = titles[mode]
         heading(o, "%s %s" % (num, title))
         common = ("Fixed part: code %d, lifetime %d, home address 10.1.1.1, "
-                  "home agent 10.0.0.1, Identification 0x%s. SA payloads: "
-                  "the responder's choice, the proposal and transform of "
-                  "10.5 with the home agent's inbound SPIs 0x%08x (MN-HA) "
-                  "and 0x%08x (MN-FA). SA SPIs (5.4): KEY1 0x%08x, KEY2 "
-                  "0x%08x, KEY3 0x%08x; key lifetime %d (the registration "
-                  "lifetime granted); AES-256-GCM." % (
-                      REPLY_CODE, LIFETIME, IDENT.hex(), HA_MN_HA_ESP_SPI,
-                      HA_MN_FA_ESP_SPI, KEY1_SA_SPI, KEY2_SA_SPI,
-                      KEY3_SA_SPI, LIFETIME))
+                  "home agent 10.0.0.1, Identification 0x%s. SA payloads "
+                  "(6.4, 6.5), each one ESP proposal (protocol id 2, "
+                  "lifetime 0) with one transform: for the MN, MN-HA, the "
+                  "MN's proposal 1 and transform 1 (%s) with the home "
+                  "agent's inbound SPI 0x%08x; MN-FA, the MN's proposal 1 "
+                  "and transform 1, which the FA's offer also carries, with "
+                  "the FA's inbound SPI 0x%08x; for the FA, MN-FA, the same "
+                  "with the MN's inbound SPI 0x%08x; FA-HA, the FA's "
+                  "proposal 1 and transform 1 (%s), the first its home "
+                  "agent's policy accepts, with the home agent's inbound SPI "
+                  "0x%08x. SA SPIs (5.4): KEY1 0x%08x, KEY2 0x%08x, KEY3 "
+                  "0x%08x; key lifetime %d (the registration lifetime "
+                  "granted). Wrapping AEAD: AES-256-GCM." % (
+                      REPLY_CODE, LIFETIME, IDENT.hex(),
+                      XF_NAMES[XF_AES_GCM_256], HA_MN_HA_ESP_SPI,
+                      FA_MN_FA_ESP_SPI, MN_FA_ESP_SPI,
+                      XF_NAMES[FA_FA_HA_OFFER[0]], HA_FA_HA_ESP_SPI,
+                      KEY1_SA_SPI, KEY2_SA_SPI, KEY3_SA_SPI, LIFETIME))
         if mode == "stateful":
             o.append("The stateful answer to the relayed request of 10.10. "
                      "The KDC's random keys, fixed here: KEY1 ``%s`` (that "
@@ -691,8 +900,9 @@ def section10():
                      "10.11. %s" % common)
         else:
             o.append("The answer to the request of 10.5, relayed by the FA "
-                     "as in 10.10 (with the FA-HA authentication extension "
-                     "appended to the message of 10.5). The key exchange "
+                     "as in 10.10 (with the FA's SA payloads and FA-HA "
+                     "authentication extension appended to the message of "
+                     "10.5). The key exchange "
                      "payload carries the home agent's X25519 public value "
                      "(10.9). The mobile node derives KEY1 and KEY3 itself, "
                      "so no key travels to it; the FA gets KEY2 (random, "
@@ -738,9 +948,10 @@ def section10():
         o.append("")
         dump(o, r["msg"])
         o.append("")
-        o.append("The FA verifies the FA-HA authenticator, unwraps KEY2 and "
-                 "KEY3, and relays to the mobile node the first %d bytes, "
-                 "through the MN-HA authentication extension::"
+        o.append("The FA verifies the FA-HA authenticator, takes its two "
+                 "SA payloads, unwraps KEY2 and KEY3, and relays to the "
+                 "mobile node the first %d bytes, through the MN-HA "
+                 "authentication extension::"
                  % len(r["to_mn"]))
         o.append("")
         annotated(o, r["to_mn_parts"])
@@ -749,6 +960,58 @@ def section10():
             len(r["to_mn"]), DISP[mode]))
         o.append("")
         dump(o, r["to_mn"])
+
+    # 10.14 ESP keying material
+    heading(o, "10.14 ESP keying material (8.7)")
+    sas = esp_sas(st)
+    hard = LIFETIME
+    o.append("The six ESP SAs of the stateful registration of 10.10 and "
+             "10.11, two per negotiated pair, keyed from KEY1, KEY2 and KEY3 "
+             "of 10.11. Each SA's SPI is its receiver's inbound SPI, from the "
+             "SA payload that node sent: the mobile node's in 10.5, the FA's "
+             "in 10.10, the home agent's in 10.11. Protocol 50 (ESP); the "
+             "MN-HA and MN-FA pairs use %s (L = 288: a 32-byte key, then a "
+             "4-byte salt), the FA-HA pair %s (L = 288: a 32-byte key, then "
+             "a 4-byte salt); no integrity transform (id 0). Every SA's hard "
+             "expiry is %d seconds (the registration lifetime granted, which "
+             "the negotiated lifetime 0 stands for) and its soft expiry %d "
+             "seconds (8.7). Three more vectors, not part of the "
+             "registration, give the other transforms of 6.3, with KEY1 of "
+             "10.11 and the SPI 0x%08x." % (
+                 XF_NAMES[XF_AES_GCM_256], XF_NAMES[XF_CHACHA20], hard,
+                 hard - 30, MN_HA_ESP_SPI))
+    extra = [dict(pair=None, kname="KEY1", key=KEY1, spi=MN_HA_ESP_SPI,
+                  protocol=pr, encr=e, integ=i, what=w)
+             for pr, e, i, w in (
+                 (50, XF_AES_GCM_128, None, "ESP, %s"
+                  % XF_NAMES[XF_AES_GCM_128]),
+                 (50, None, XF_HMAC_SHA256, "ESP (protocol id 1), %s"
+                  % XF_NAMES[XF_HMAC_SHA256]),
+                 (51, None, XF_HMAC_SHA1, "AH, %s" % XF_NAMES[XF_HMAC_SHA1]))]
+    for n, sa in enumerate(sas + extra):
+        km = esp_keymat(sa["key"], sa["spi"], sa["protocol"], sa["encr"],
+                        sa["integ"])
+        o.append("")
+        if sa["pair"]:
+            o.append("ESP SA %d, %s pair (%s), %s to %s, SPI 0x%08x::" % (
+                n + 1, sa["pair"], sa["kname"], sa["frm"], sa["to"],
+                sa["spi"]))
+        else:
+            o.append("Illustrative SA, %s, SPI 0x%08x::" % (sa["what"],
+                                                          sa["spi"]))
+        o.append("")
+        field(o, sa["kname"], sa["key"])
+        field(o, "context", km["context"], "SPI || protocol || ENCR id || "
+              "key bits || INTEG id")
+        field(o, "KEYMAT", km["keymat"], "KDF(%s, \"mipkex esp\", context, "
+              "%d)" % (sa["kname"], 8 * len(km["keymat"])))
+        if km["enc"]:
+            field(o, "encryption key", km["enc"])
+            field(o, "salt", km["salt"])
+        if km["integ"]:
+            field(o, "integrity key", km["integ"])
+        o.extend("    " + t for t in xfrm_text(sa["protocol"], sa["encr"],
+                                             sa["integ"]))
     o.append("")
     # Wrap prose paragraphs (never literal blocks, which are indented).
     wrapped = []
