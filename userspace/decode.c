@@ -1748,6 +1748,23 @@ static void text_ke(const struct mipkex_ext *e)
 	}
 }
 
+/*
+ * The codec blames an NVSE SA payload (vendor type 5) that no FA-HA
+ * authentication extension follows with its placement error, whose message
+ * names the MN-HA authentication: say which rule it broke (protocol.rst 4).
+ */
+static const char *dec_elem_note(const struct dec_msg *d,
+				 const struct dec_elem *el)
+{
+	const struct mipkex_ext *e = &el->x->e;
+
+	if (el->err == -MIPKEX_ELEM_E_PLACEMENT &&
+	    e->type == MIPKEX_EXT_NVSE && e->vtype == MIPKEX_VT_SA_PAYLOAD &&
+	    d->m.mn_ha_off && e->off > d->m.mn_ha_off)
+		return "an SA payload in an NVSE needs an FA-HA authentication extension after it";
+	return NULL;
+}
+
 static void text_elem(const struct dec_msg *d, const struct dec_elem *el)
 {
 	const struct mipkex_ext *e = &el->x->e;
@@ -1776,6 +1793,8 @@ static void text_elem(const struct dec_msg *d, const struct dec_elem *el)
 	if (el->err)
 		printf("    element error at offset %zu: %s\n", el->err_off,
 		       mipkex_elem_strerror(el->err));
+	if (dec_elem_note(d, el))
+		printf("    (%s)\n", dec_elem_note(d, el));
 }
 
 static void text_ext(const struct dec_msg *d, const struct dec_ext *x)
@@ -2309,6 +2328,8 @@ static void json_elem(struct jw *w, const struct dec_msg *d,
 		jw_open(w, '{');
 		jw_key_str(w, "message", mipkex_elem_strerror(el->err));
 		jw_key_uint(w, "offset", el->err_off);
+		if (dec_elem_note(d, el))
+			jw_key_str(w, "note", dec_elem_note(d, el));
 		jw_close(w, '}');
 	} else {
 		jw_null(w);

@@ -296,6 +296,58 @@ REFERENCE = [
 ]
 
 
+# The SA payloads between the FA and the HA (protocol.rst 4, 6.5, 9.1, 9.2):
+# NVSEs of sub-types 2 (MN-FA) and 3 (FA-HA), after the MN-HA and before
+# the FA-HA authentication extension. Each returns a fresh Ext.
+
+def fa_sa_mn_fa(spi=0x410, **over):
+    """The FA's MN-FA offer (6.5): what it accepts, its inbound SPI (MN to
+    FA), different from the MN's (0x400)."""
+    p = dict(number=1, protocol_id=2, spi=spi, xforms=[xf_gcm(128)])
+    p.update(over)
+    return sa_payload(2, [proposal(**p), proposal(
+        2, 2, spi, [transform(1, ENCR, CHACHA20_POLY1305)])], in_nvse=True)
+
+
+def fa_sa_fa_ha(spi=0x420, subtype=3):
+    """The FA's FA-HA offer (6.5), its inbound SPI (HA to FA)."""
+    return sa_payload(subtype, [
+        proposal(1, 2, spi, [transform(1, ENCR, CHACHA20_POLY1305)]),
+        proposal(2, 1, spi, [transform(1, INTEG, HMAC_SHA2_256_128)])],
+        in_nvse=True)
+
+
+def relayed(name="rrq-fa", sa=None, fa=None, tail=None):
+    """9.1, the request as the FA relays it: the MN's part, the FA's SA
+    payloads, then (tail) an FA-HA authentication extension."""
+    exts = request(sa=sa).exts
+    exts += [fa_sa_mn_fa(), fa_sa_fa_ha()] if fa is None else fa
+    exts += [auth_ext(EXT_FA_HA, FA_HA_SPI, dummy(0xE0, 32))] \
+        if tail is None else tail
+    return Message(name, fixed_rrq(), exts)
+
+
+def fa_reply_after():
+    """9.2, after the MN-HA authentication: the answers to the FA (MN-FA
+    with the MN's inbound SPI, FA-HA with the HA's), KEY2, KEY3."""
+    return ([sa_payload(2, [proposal(1, 2, 0x400, [xf_gcm(128)])],
+                        in_nvse=True),
+             sa_payload(3, [proposal(1, 2, 0x520, [transform(
+                 1, ENCR, CHACHA20_POLY1305)])], in_nvse=True)] +
+            reply_parts()[1])
+
+
+# Well-formed messages with NVSE SA payloads, built here only (wire_gen
+# builds the four reference messages): the relayed request of 9.1 with
+# both FA offers, one with the FA-HA offer only (the MN offered no MN-FA
+# pair), and the reply of 9.2 with the MN-FA answer on both sides.
+FA_MESSAGES = [
+    relayed("rrq-fa"),
+    relayed("rrq-fa-ha", sa=[req_sa_mn_ha()], fa=[fa_sa_fa_ha()]),
+    reply("rrp-fa", after=fa_reply_after()),
+]
+
+
 def variants():
     """Malformed messages: (description, message, expected codec error or
     None for "any error", todo reason or None)."""
@@ -427,6 +479,48 @@ def variants():
         ("NVSE of the vendor with reserved vendor type 11 before the MN-HA "
          "authentication (skipped)",
          reply(before=[nvse(11, b"\0" * 4)]), "no error", None),
+        # SA payloads between the FA and the HA (4, 6.5).
+        ("FA-HA SA payload (sub-type 3) in a CVSE of a request",
+         request(sa=[req_sa_mn_ha(), req_sa_mn_fa(),
+                     sa_payload(3, [proposal(1, 2, 0x420, [chacha])])]),
+         "undefined content type or sub-type", None),
+        ("FA-HA SA payload (sub-type 3) in a CVSE of a reply",
+         reply(before=b[:3] + [sa_payload(3, [proposal(1, 2, 0x520,
+                                                       [chacha])])] + b[3:],
+               after=fa_reply_after()),
+         "undefined content type or sub-type", None),
+        ("MN-HA SA payload (sub-type 1) in an NVSE of a relayed request",
+         relayed(fa=[fa_sa_mn_fa(), fa_sa_fa_ha(subtype=1)]),
+         "undefined content type or sub-type", None),
+        ("SA payload sub-type 4 (MN-SMM, reserved) in an NVSE",
+         relayed(fa=[fa_sa_fa_ha(subtype=4)]),
+         "undefined content type or sub-type", None),
+        ("NVSE SA payload in a request as the MN sends it (no FA-HA "
+         "authentication)",
+         relayed(fa=[fa_sa_mn_fa()], tail=[]),
+         "element on the wrong side of the MN-HA authentication", None),
+        ("NVSE SA payload followed by an MN-FA authentication, no FA-HA one",
+         relayed(fa=[fa_sa_fa_ha()],
+                 tail=[auth_ext(EXT_MN_FA, FA_HA_SPI, dummy(0xE0, 32))]),
+         "element on the wrong side of the MN-HA authentication", None),
+        ("NVSE SA payload in a reply as the FA relays it (no FA-HA "
+         "authentication)",
+         Message("rrp-relayed", fixed_rrp(), reply_parts()[0] + [
+             auth_ext(EXT_MN_HA, KEY0_SPI, dummy(0x70, 32)),
+             fa_reply_after()[0]]),
+         "element on the wrong side of the MN-HA authentication", None),
+        ("NVSE SA payload before the MN-HA authentication",
+         reply(before=b + [fa_reply_after()[1]], after=a),
+         "element on the wrong side of the MN-HA authentication", None),
+        ("the FA's FA-HA SA payload (NVSE sub-type 3) twice",
+         relayed(fa=[fa_sa_fa_ha(), fa_sa_fa_ha(0x421)]),
+         "element repeated", None),
+        ("the FA's MN-FA SA payload (NVSE sub-type 2) twice",
+         relayed(fa=[fa_sa_mn_fa(), fa_sa_mn_fa(0x411), fa_sa_fa_ha()]),
+         "element repeated", None),
+        ("NVSE MN-FA SA payload announcing 2 transforms, carrying 1",
+         relayed(fa=[fa_sa_mn_fa(n_transforms=2), fa_sa_fa_ha()]),
+         "transforms disagree with the proposal's count", None),
     ]
     for i, (desc, msg, err, todo) in enumerate(v):
         msg.name = "bad%d" % (i + 1)
@@ -822,12 +916,11 @@ def main():
     # --- scapy ---------------------------------------------------------------
     pcap = os.path.join(tmp, "reference.pcap")
 
-    def t_scapy():
+    def scapy_check(msgs, raws, jsons, path):
         d = []
-        raws = [st["codec"][m.name] for m in REFERENCE]
-        write_pcap(pcap, raws)
-        for m, pkt in zip(REFERENCE, rdpcap(pcap)):
-            j = st["json"][m.name]["fixed"]
+        write_pcap(path, raws)
+        for m, pkt in zip(msgs, rdpcap(path)):
+            j = jsons[m.name]["fixed"]
             cls = MobileIPRRQ if j["type"] == 1 else MobileIPRRP
             if cls not in pkt:
                 d.append("%s: scapy finds no %s" % (m.name, cls.__name__))
@@ -843,9 +936,13 @@ def main():
                 compare("%s %s" % (m.name, k), j[k], v, d)
             rest = bytes(f.payload)
             compare("%s extensions after scapy's fixed part" % m.name,
-                    st["codec"][m.name][j["fixed_len"]:].hex(), rest.hex(),
+                    raws[msgs.index(m)][j["fixed_len"]:].hex(), rest.hex(),
                     d)
         return d
+
+    def t_scapy():
+        return scapy_check(REFERENCE, [st["codec"][m.name]
+                                       for m in REFERENCE], st["json"], pcap)
     tap.add("scapy MobileIPRRQ/MobileIPRRP parse the fixed fields the codec "
             "parses, and leave the extensions after them", t_scapy)
 
@@ -876,6 +973,57 @@ def main():
         return d
     tap.add("tshark reports no malformed packet and no expert info for the "
             "4 frames", t_tshark_clean)
+
+    # --- SA payloads in NVSEs (4, 6.5): codec, scapy, tshark, Lua ----------
+    fa_pcap = os.path.join(tmp, "fa.pcap")
+    for m in FA_MESSAGES:
+        def t_fa_codec(m=m):
+            j = codec_parse(wire_gen, m.raw)
+            st.setdefault("fa_json", {})[m.name] = j
+            d = check_codec_view(m, j)
+            want = [("cvse" if e.expect["type"] == EXT_CVSE else "nvse",
+                     e.expect["vtype"], (e.expect["elem"] or {}).get(
+                         "subtype")) for e in m.elements()]
+            seen = [(x.get("ext"), x["vtype"], x.get("subtype"))
+                    for x in j["elements"]]
+            compare("carrier, vendor type, sub-type", want, seen, d)
+            if not [w for w in want if w[0] == "nvse" and w[1] == VT_SAP]:
+                d.append("no NVSE SA payload in the message")
+            return d
+        tap.add("%s: codec accepts the NVSE SA payloads before the FA-HA "
+                "authentication and parses every element as built (%d bytes)"
+                % (m.name, len(m.raw)), t_fa_codec)
+
+    def t_fa_scapy():
+        return scapy_check(FA_MESSAGES, [m.raw for m in FA_MESSAGES],
+                           st["fa_json"], fa_pcap)
+    tap.add("scapy parses the fixed fields of the %d messages with NVSE SA "
+            "payloads and leaves the extensions" % len(FA_MESSAGES),
+            t_fa_scapy)
+
+    def t_fa_tshark():
+        rows = tshark_fields(fa_pcap)
+        d = []
+        compare("frames", len(FA_MESSAGES), len(rows), d)
+        for m, r in zip(FA_MESSAGES, rows):
+            d += ["%s: %s" % (m.name, x)
+                  for x in check_tshark_row(r, st["fa_json"][m.name])]
+            for f in ("_ws.malformed", "_ws.expert", "_ws.expert.message"):
+                if r[f]:
+                    d.append("%s: %s = %r" % (m.name, f, r[f]))
+        return d
+    tap.add("tshark finds the codec's extensions and NVSE vendor types in "
+            "the messages with NVSE SA payloads, with no expert info",
+            t_fa_tshark)
+
+    for i, m in enumerate(FA_MESSAGES):
+        def t_fa_lua(i=i, m=m):
+            if "fa_pdml" not in st:
+                st["fa_pdml"] = pdml(fa_pcap, lua).findall("packet")
+            return check_lua_packet(st["fa_pdml"][i], st["fa_json"][m.name])
+        tap.add("%s: Lua dissector shows the codec's elements, NVSE SA "
+                "payloads with their proposals and transforms, and no "
+                "expert info" % m.name, t_fa_lua)
 
     # --- malformed variants through the codec --------------------------------
     bad = variants()

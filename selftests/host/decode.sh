@@ -68,7 +68,7 @@ RRP="03 00 02 58 0a 01 01 01 0a 00 00 01 e0 00 00 00 12 34 56 78
 26 00 00 09 00 00 7e d9 00 07 01 02 03
 20 14 00 00 01 00 00 11 22 33 44 55 66 77 88 99 aa bb cc dd ee ff"
 
-echo "1..66"
+echo "1..69"
 
 # --- hex, text ---------------------------------------------------------------
 run decode hex "$RRQ"
@@ -371,7 +371,9 @@ GCM256 = transform(1, 1, 20, attr(14, struct.pack("!H", 256)))
 SHA256 = transform(2, 3, 12)
 MNHA = sa_payload(1, [proposal(1, 50, 2, 0, 0x1001, [GCM256, SHA256]),
                       proposal(2, 51, 1, 7200, 0x1002, [transform(1, 3, 2)])])
-FAHA = sa_payload(3, [proposal(1, 50, 2, 0, 0x1003, [transform(1, 1, 28)])])
+# The MN's MN-FA offer: sub-type 2 (sub-type 3, FA-HA, travels only in an
+# NVSE, protocol.rst 4).
+MNFA = sa_payload(2, [proposal(1, 50, 2, 0, 0x1003, [transform(1, 1, 28)])])
 msgs = {
     # Offsets: NAI 24, CVSEs 38 69 121 141 161 183 241 299 (proposals 311
     # and 353, transforms 327 343 369, attribute 337) 379 417 445, MN-HA
@@ -385,7 +387,7 @@ msgs = {
         + cvse(4, gp(2, sa_info(0x2000, 3600, KEY1)))
         + cvse(4, sealed(0, 26, 0x100))
         + cvse(5, MNHA)
-        + cvse(5, FAHA)
+        + cvse(5, MNFA)
         + cvse(1, gp(0, b"other vendor"), vendor=4242)
         + cvse(8, ke_group(31, 32))
         + auth(32, 0x100)
@@ -418,6 +420,25 @@ msgs = {
     "afterauth": rrp() + auth(32, 0x100) + auth(34, 0x101)
         + nvse(4, gp(0, sa_info(0x3000, 600, KEY3))),
     "cutkey": rrp() + nvse(4, gp(0, sa_info(0x3000, 600, KEY3)))[:-8],
+    # SA payloads between the FA and the HA (4, 6.5): the MN-FA answer in a
+    # CVSE (at 20), MN-HA authentication (at 58), the MN-FA and FA-HA
+    # answers in NVSEs (at 80 and 134; proposals at 92 and 146, transforms
+    # at 108, 124 and 162), FA-HA authentication (at 172).
+    "fasa": rrp() + cvse(5, MNFA) + auth(32, 0x100)
+        + nvse(5, sa_payload(2, [proposal(1, 50, 2, 0, 0x401,
+                                          [GCM256, transform(2, 1, 28)])]))
+        + nvse(5, sa_payload(3, [proposal(1, 50, 1, 600, 0x502,
+                                          [SHA256])]))
+        + auth(34, 0x101),
+    # Misplaced: an FA-HA SA payload in a CVSE (at 20); an MN-HA one in an
+    # NVSE (at 42); an NVSE one that no FA-HA authentication follows (at 42;
+    # an MN-FA authentication instead), and one in a message without it.
+    "cvse3": rrp() + cvse(5, sa_payload(3, [proposal(1, 50, 2, 0, 0x502,
+                                                      [GCM256])]))
+        + auth(32, 0x100),
+    "nvse1": rrp() + auth(32, 0x100) + nvse(5, MNHA) + auth(34, 0x101),
+    "mnfaauth": rrp() + auth(32, 0x100) + nvse(5, MNFA) + auth(33, 0x101),
+    "nofaha": rrp() + auth(32, 0x100) + nvse(5, MNFA),
 }
 for name, m in msgs.items():
     open("%s/%s.hex" % (out, name), "w").write(m.hex())
@@ -483,7 +504,7 @@ grep -qx '    vendor type: 5 (sa-payload)' "$TMP/out" &&
 	grep -qx '      lifetime: 7200 s' "$TMP/out" &&
 	grep -qx '        type: 3 (INTEG)' "$TMP/out" &&
 	grep -qx '        id: 2 (AUTH_HMAC_SHA1_96)' "$TMP/out" &&
-	grep -qx '    sub-type: 3 (fa-ha)' "$TMP/out" &&
+	grep -qx '    sub-type: 2 (mn-fa)' "$TMP/out" &&
 	grep -qx '        id: 28 (ENCR_CHACHA20_POLY1305)' "$TMP/out"
 ok $? "elements, text: SA payloads, proposals, transforms and attributes"
 grep -qx '    vendor type: 8 (ke-group)' "$TMP/out" &&
@@ -519,7 +540,7 @@ json_check 'd[0]["elements"][7]["subtype"] == 1 and d[0]["elements"][7]["subtype
 	'[(t["offset"], t["number"], t["type"], t["type_name"], t["id"], t["id_name"], t["keys"]) for p in d[0]["elements"][7]["proposals"] for t in p["transforms"]] == [(327, 1, 1, "ENCR", 20, "ENCR_AES_GCM_16", 1), (343, 2, 3, "INTEG", 12, "AUTH_HMAC_SHA2_256_128", 1), (369, 1, 3, "INTEG", 2, "AUTH_HMAC_SHA1_96", 1)]' \
 	'd[0]["elements"][7]["proposals"][0]["transforms"][0]["attributes"] == [{"offset": 337, "type": 14, "name": "key length", "length": 2, "value": "0100", "key_length_bits": 256}]' \
 	'd[0]["elements"][7]["proposals"][0]["transforms"][1]["attributes"] == []' \
-	'd[0]["elements"][8]["subtype_name"] == "fa-ha"' \
+	'd[0]["elements"][8]["subtype_name"] == "mn-fa"' \
 	'd[0]["elements"][8]["proposals"][0]["transforms"][0]["id_name"] == "ENCR_CHACHA20_POLY1305"'
 ok $? "elements, JSON: SA payloads, proposals, transforms and attributes"
 json_check '[d[0]["elements"][9][k] for k in ("group", "group_name", "legacy", "public_len", "public")] == [31, "Curve25519", False, 32, "11" * 32]' \
@@ -625,6 +646,61 @@ run decode hex "$(el cutkey)"
 	grep -qx '  undecoded: 8628000000007ed9000400000000000000003000000002581000 (8 bytes not shown: a key in clear)' "$TMP/out" &&
 	nokey
 ok $? "an SA element cut short: the captured bytes of its key are not shown"
+
+# --- SA payloads in NVSEs (protocol.rst 4, 6.5) ----------------------------------
+run decode hex "$(el fasa)"
+[ "$rc" = 0 ] && grep -qx '  result: well formed' "$TMP/out" &&
+	grep -A3 -x '  extension at offset 80: type 134 NVSE, length 52' "$TMP/out" |
+		grep -qx '    vendor type: 5 (sa-payload)' &&
+	[ "$(grep -c '^    sub-type: 2 (mn-fa)$' "$TMP/out")" = 2 ] &&
+	grep -qx '    sub-type: 3 (fa-ha)' "$TMP/out" &&
+	grep -qx '    proposal at offset 92: number 1' "$TMP/out" &&
+	grep -qx '      spi: 0x00000401 (1025)' "$TMP/out" &&
+	grep -qx '      transform at offset 108: number 1' "$TMP/out" &&
+	grep -qx '        attribute 14 (key length): 256 bits' "$TMP/out" &&
+	grep -qx '      transform at offset 124: number 2' "$TMP/out" &&
+	grep -qx '    proposal at offset 146: number 1' "$TMP/out" &&
+	grep -qx '      protocol id: 1 (authentication only)' "$TMP/out" &&
+	grep -qx '      lifetime: 600 s' "$TMP/out" &&
+	grep -qx '      spi: 0x00000502 (1282)' "$TMP/out" &&
+	grep -qx '        id: 12 (AUTH_HMAC_SHA2_256_128)' "$TMP/out" &&
+	! grep -q 'element error\|skipped' "$TMP/out"
+ok $? "NVSE SA payloads, text: sub-types 2 and 3 before the FA-HA authentication, proposals and transforms"
+run -j decode hex "$(el fasa)"
+[ "$rc" = 0 ] && json_check 'd[0]["valid"] is True' \
+	'[(e["offset"], e["extension"], e["vendor_type"], e["subtype"], e["subtype_name"], e["error"]) for e in d[0]["elements"]] == [(20, "cvse", 5, 2, "mn-fa", None), (80, "nvse", 5, 2, "mn-fa", None), (134, "nvse", 5, 3, "fa-ha", None)]' \
+	'[(p["offset"], p["number"], p["protocol_id"], p["lifetime"], p["spi"]) for p in d[0]["elements"][1]["proposals"] + d[0]["elements"][2]["proposals"]] == [(92, 1, 2, 0, 0x401), (146, 1, 1, 600, 0x502)]' \
+	'[(t["offset"], t["number"], t["id_name"]) for e in d[0]["elements"][1:] for p in e["proposals"] for t in p["transforms"]] == [(108, 1, "ENCR_AES_GCM_16"), (124, 2, "ENCR_CHACHA20_POLY1305"), (162, 2, "AUTH_HMAC_SHA2_256_128")]' \
+	'd[0]["elements"][1]["proposals"][0]["transforms"][0]["attributes"][0]["key_length_bits"] == 256' \
+	'all("decryption" not in e and "encrypted" not in e for e in d[0]["elements"])'
+ok $? "NVSE SA payloads, JSON: like CVSE ones"
+misplaced_ok=0
+for m in "cvse3|20|undefined content type or sub-type|CVSE|3 (fa-ha)|" \
+	"nvse1|42|undefined content type or sub-type|NVSE|1 (mn-ha)|" \
+	"mnfaauth|42|element on the wrong side of the MN-HA authentication|NVSE|2 (mn-fa)|an SA payload in an NVSE needs an FA-HA authentication extension after it" \
+	"nofaha|42|element on the wrong side of the MN-HA authentication|NVSE|2 (mn-fa)|an SA payload in an NVSE needs an FA-HA authentication extension after it"; do
+	IFS='|' read -r name off msg side sub note <<<"$m"
+	run decode hex "$(el "$name")"
+	if ! { [ "$rc" = 1 ] &&
+		grep -qx "  error at offset $off: $msg" "$TMP/out" &&
+		grep -qx "  bad element: $side vendor type 5 (sa-payload)" "$TMP/out" &&
+		grep -qx "    sub-type: $sub" "$TMP/out" &&
+		grep -qx "    element error at offset $off: $msg" "$TMP/out" &&
+		if [ -n "$note" ]; then grep -qx "    ($note)" "$TMP/out"; else ! grep -q '^    (an SA payload' "$TMP/out"; fi &&
+		grep -qx '  result: malformed' "$TMP/out"; }; then
+		echo "# $name, text: status $rc"
+		misplaced_ok=1
+	fi
+	run -j decode hex "$(el "$name")"
+	want="{\"message\": \"$msg\", \"offset\": $off${note:+, \"note\": \"$note\"}}"
+	if ! { [ "$rc" = 1 ] && json_check 'd[0]["valid"] is False' \
+		"d[0][\"error\"][\"message\"] == \"$msg\" and d[0][\"error\"][\"offset\"] == $off" \
+		"[e[\"error\"] for e in d[0][\"elements\"] if e[\"error\"]] == [$want]"; }; then
+		echo "# $name, JSON: status $rc"
+		misplaced_ok=1
+	fi
+done
+ok $misplaced_ok "misplaced SA payloads: FA-HA in a CVSE, MN-HA in an NVSE, an NVSE one without an FA-HA authentication after it"
 
 # --- --keys: the worked messages of protocol.rst section 10 --------------------
 # The messages (10.5, 10.6, 10.10, 10.11-10.13), the keys (its common inputs)
@@ -921,7 +997,9 @@ else
 		[ "$n" -gt 0 ] || flip_ok=1
 	done
 	ok $flip_ok "a flipped byte in each encrypted element: that element fails, the others decrypt"
-	flip "$TMP/w/m3.hex" 417	# the ciphertext of KEY3 for the FA (NVSE at 398)
+	# The ciphertext of KEY3 for the FA: the last encrypted element of 10.11.
+	off=$(sealed_offsets "$TMP/w/m3.hex" | tail -n 1)
+	flip "$TMP/w/m3.hex" $((off + 3))
 	run decode --keys "$TMP/w/keys.conf" hex "$(cat "$TMP/flip.hex")"
 	[ "$rc" = 0 ] && grep -qx '    verification: verified (HMAC-SHA256, KEY0 SPI 0x00001001)' "$TMP/out" &&
 		grep -qx '    verification: FAILED (HMAC-SHA256, FA-HA peer 10.0.0.2 SPI 0x00002001): the authenticator does not match: wrong key, or the message was altered' "$TMP/out" &&
@@ -949,13 +1027,13 @@ else
 	[ "$rc" = 0 ] && json_check \
 		'[x["verification"]["status"] for x in d[0]["extensions"] if x["type"] == 34] == ["failed"]' \
 		'[x["verification"]["peer"] for x in d[0]["extensions"] if x["type"] == 34] == ["10.0.0.2"]' \
-		'[e["decryption"]["status"] for e in d[0]["elements"] if e.get("extension") == "nvse"] == ["failed", "failed"]'
+		'[e["decryption"]["status"] for e in d[0]["elements"] if e.get("extension") == "nvse" and e["vendor_type"] == 4] == ["failed", "failed"]'
 	pcap_rc=$?
 	run -j decode --keys "$TMP/w/twopeers.conf" hex "$(wk 3)"
 	[ "$pcap_rc" = 0 ] && [ "$rc" = 0 ] && json_check \
 		'[x["verification"]["status"] for x in d[0]["extensions"] if x["type"] == 34] == ["verified"]' \
 		'[x["verification"]["peer"] for x in d[0]["extensions"] if x["type"] == 34] == ["10.9.9.9"]' \
-		'[(e["decryption"]["status"], e["decryption"]["peer"]) for e in d[0]["elements"] if e.get("extension") == "nvse"] == [("decrypted", "10.9.9.9")] * 2'
+		'[(e["decryption"]["status"], e["decryption"]["peer"]) for e in d[0]["elements"] if e.get("extension") == "nvse" and e["vendor_type"] == 4] == [("decrypted", "10.9.9.9")] * 2'
 	ok $? "FA-HA peer: by the capture's source or destination address, else every peer with the SPI"
 	run -j decode --keys "$TMP/w/keys.conf" pcap "$TMP/w/reply.pcap"
 	[ "$rc" = 0 ] && keys_check 3 good

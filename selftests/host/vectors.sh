@@ -33,7 +33,7 @@ trap 'rm -rf "$TMP"' EXIT
 . "$(dirname "$0")/../lib.sh"
 ok() { tap_result "$@"; } # status description
 
-NPLAN=24
+NPLAN=26
 echo "1..$NPLAN"
 
 # 1: the document's section 10 is the generator's output, byte for byte.
@@ -163,12 +163,15 @@ EOF
 	ok "$rc" "worked $what decodes with mipkex -j decode, elements $vts"
 done
 
-# 12-24: cryptographic checks on the values as printed.
+# 12-26: cryptographic checks on the values as printed.
 "$PY" - "$TMP" "$DOC" "$TOP/selftests/protocol/kdc_vectors.json" \
 	"${HEXES[@]}" > "$TMP/crypto.tap" <<'EOF'
-import hashlib, hmac, json, socket, struct, sys
+import hashlib, hmac, json, re, socket, struct, sys
 sys.path.insert(0, sys.argv[1])
 from parse import blocks
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.kbkdf import (CounterLocation,
+                                                      KBKDFHMAC, Mode)
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 from cryptography.hazmat.primitives import serialization
@@ -415,7 +418,252 @@ def reply(mode):
             else:
                 k1 = one(lambda t: t.startswith("10.4 "))["plaintext"][10:]
                 assert keys[("MN", "KEY1")] == k1
+        return keys
     return fn
+
+# --- 8.7 and 10.14: ESP keying, and whose SPI each SA payload carries -------
+
+def sa_payloads(msg):
+    """[(carrier, sub-type, [proposal])] of a message's SA payloads (6.1-6.3);
+    a proposal is a dict with its transforms as (type, id, key bits)."""
+    out = []
+    for _, t, e in exts(msg):
+        if vendor_type(e) != 5:
+            continue
+        v = e[10:]
+        props, off = [], 2
+        while off < len(v):
+            pt, plen, num, proto, pid, ntx, life, spi = struct.unpack(
+                ">HHBBBBII", v[off:off + 16])
+            assert pt == 6 and off + plen <= len(v)
+            xs, xo = [], off + 16
+            while xo < off + plen:
+                xt, xlen, xnum, ttype, tid, nkeys, _ = struct.unpack(
+                    ">HHBBHBB", v[xo:xo + 10])
+                assert xt == 7 and nkeys == 1
+                attrs, ao = {}, xo + 10
+                while ao < xo + xlen:
+                    at, al = struct.unpack(">HH", v[ao:ao + 4])
+                    attrs[at] = v[ao + 4:ao + 4 + al]
+                    ao += 4 + al
+                assert ao == xo + xlen
+                bits = struct.unpack(">H", attrs[14])[0] if 14 in attrs \
+                    else None
+                xs.append((xnum, ttype, tid, bits))
+                xo += xlen
+            assert xo == off + plen and len(xs) == ntx
+            props.append(dict(number=num, protocol=proto, protocol_id=pid,
+                              lifetime=life, spi=spi, transforms=xs))
+            off += plen
+        assert off == len(v) and props
+        out.append(("cvse" if t == 38 else "nvse", v[0], props))
+    return out
+
+def inbound(payload):
+    """{protocol: SPI}: one inbound SPI per protocol in all the proposals of
+    one SA payload (6.2 MUST), each >= 256."""
+    spis = {}
+    for p in payload[2]:
+        assert p["spi"] >= 256, p
+        assert spis.setdefault(p["protocol"], p["spi"]) == p["spi"], \
+            "two SPIs for protocol %d in one SA payload" % p["protocol"]
+    return spis
+
+def doc_spis(section):
+    """The SPIs the prose of a section of 10 names, in order, with whose
+    inbound SPI it says each is."""
+    lines = open(sys.argv[2]).read().split("\n")
+    i = next(n for n, l in enumerate(lines) if l.startswith(section + " ")
+             and lines[n + 1].startswith("---"))
+    prose = " ".join(lines[i + 3:lines.index("", i + 3)])
+    return re.findall(r"(home agent's|FA's|mobile node's|MN's|its) inbound "
+                      r"SPI 0x([0-9a-f]{8})", prose)
+
+def spi_owners():
+    rq5, rq6 = HEX[0], HEX[1]
+    fa_req = one(lambda t: t.endswith("FA to HA"), dumps)
+    # The offers: the MN's in its requests (CVSEs), the FA's in the relayed
+    # request (NVSEs, after 10.6).
+    offers = {}
+    for req in (rq5, rq6):
+        got = {(c, s): inbound((c, s, p)) for c, s, p in sa_payloads(req)}
+        assert set(got) == {("cvse", 1), ("cvse", 2)}, got
+        offers.setdefault("MN", got)
+        assert offers["MN"] == got, "10.5 and 10.6 offer other SPIs"
+    fa_off = [x for x in sa_payloads(fa_req)
+              if x[0] == "nvse"]
+    assert [(c, s) for c, s, _ in fa_off] == [("nvse", 2), ("nvse", 3)]
+    fa = {x[1]: inbound(x) for x in fa_off}
+    mn = {s: offers["MN"][("cvse", s)] for s in (1, 2)}
+    # 6.2: the FA chose its MN-FA SPI after seeing the MN's: another one.
+    for proto, spi in fa[2].items():
+        assert mn[2].get(proto) != spi, "MN-FA: the FA's SPI is the MN's"
+    ha_seen = set()
+    for mode in ("stateful", "semi-stateful", "DH"):
+        msg = one(lambda t: t.endswith("HA to FA, " + mode), dumps)
+        sap = sa_payloads(msg)
+        assert [(c, s) for c, s, _ in sap] == [
+            ("cvse", 1), ("cvse", 2), ("nvse", 2), ("nvse", 3)], (mode, sap)
+        ans = {(c, s): p for c, s, p in sap}
+        for (c, s), props in ans.items():
+            assert len(props) == 1, "an answer carries one proposal (6.4)"
+        spi = {k: (p[0]["protocol"], p[0]["spi"]) for k, p in ans.items()}
+        # MN-HA: the HA's own inbound SPI (MN to HA), not the MN's.
+        proto, ha12 = spi[("cvse", 1)]
+        assert ha12 != mn[1][proto], (mode, "MN-HA answer has the MN's SPI")
+        # FA-HA: the HA's own inbound SPI (FA to HA), not the FA's.
+        proto3, ha3 = spi[("nvse", 3)]
+        assert ha3 != fa[3][proto3], (mode, "FA-HA answer has the FA's SPI")
+        # MN-FA, to the MN: the FA's inbound SPI from the FA's offer; to
+        # the FA: the MN's from the MN's offer (6.5, 9.2).
+        proto2, s = spi[("cvse", 2)]
+        assert s == fa[2][proto2], (mode, "CVSE MN-FA answer: not the FA's")
+        proto2n, s = spi[("nvse", 2)]
+        assert s == mn[2][proto2n], (mode, "NVSE MN-FA answer: not the MN's")
+        # The same choice on both sides, but for the SPI (6.5).
+        strip = lambda p: {k: v for k, v in p.items() if k != "spi"}
+        assert strip(ans[("cvse", 2)][0]) == strip(ans[("nvse", 2)][0])
+        # A receiver's SPIs never collide (6.2): the HA's two, the MN's
+        # two, the FA's two, per protocol.
+        assert (proto, ha12) != (proto3, ha3), (mode, "HA reuses an SPI")
+        ha_seen.add((ha12, ha3))
+        for node in (mn, fa):
+            vals = [(p, s) for d in node.values() for p, s in d.items()]
+            assert len(vals) == len(set(vals)), "a node reuses an SPI"
+    assert len(ha_seen) == 1, "the three replies give the HA other SPIs"
+    # The prose of 10.10-10.13 names the same SPIs, with the same owners.
+    ha12, ha3 = ha_seen.pop()
+    want = {"home agent's": {ha12, ha3}, "FA's": set(fa[2].values()) |
+            set(fa[3].values()), "MN's": set(mn[1].values()) |
+            set(mn[2].values())}
+    for sec in ("10.11", "10.12", "10.13"):
+        named = doc_spis(sec)
+        assert len(named) == 4, (sec, named)
+        for who, h in named:
+            assert int(h, 16) in want[who], (sec, who, h)
+    named = doc_spis("10.10")
+    assert [int(h, 16) for _, h in named] == [fa[2][50], fa[3][50]], named
+    return mn, fa, ha12, ha3
+
+def kbkdf(key, ctx, nbytes):
+    """8.1 with python3-cryptography's SP 800-108 counter-mode KBKDF (not
+    the HMAC loop above): label "mipkex esp" (8.7)."""
+    return KBKDFHMAC(algorithm=hashes.SHA256(), mode=Mode.CounterMode,
+                     length=nbytes, rlen=4, llen=4,
+                     location=CounterLocation.BeforeFixed,
+                     label=b"mipkex esp", context=ctx,
+                     fixed=None).derive(key)
+
+ENCR_NAMES = {"ENCR_AES_GCM_16": 20, "ENCR_CHACHA20_POLY1305": 28}
+INTEG_NAMES = {"AUTH_HMAC_SHA2_256_128": 12, "AUTH_HMAC_SHA1_96": 2}
+
+def esp_material(key, spi, proto, encr, bits, integ):
+    """8.7: the context, then KEYMAT split into its parts, and the XFRM
+    line the mapping table gives."""
+    ctx = struct.pack(">IBHHH", spi, proto, encr, bits, integ)
+    ek = {20: bits // 8, 28: 32, 0: 0}[encr]
+    salt = 4 if encr else 0
+    ik = {12: 32, 2: 20, 0: 0}[integ]
+    km = kbkdf(key, ctx, ek + salt + ik)
+    parts = {"context": ctx, "KEYMAT": km}
+    if ek:
+        parts["encryption key"] = km[:ek]
+        parts["salt"] = km[ek:ek + 4]
+    if ik:
+        parts["integrity key"] = km[ek + salt:]
+    if encr:
+        xfrm = ["XFRM aead %s, key || salt (%d bits), ICV 128" % (
+            {20: "rfc4106(gcm(aes))", 28: "rfc7539esp(chacha20,poly1305)"}
+            [encr], (ek + 4) * 8)]
+    else:
+        xfrm = ([] if proto == 51 else ["XFRM enc ecb(cipher_null), empty key"]) + \
+            ["XFRM auth-trunc %s, %d-bit key, truncated to %d" % (
+                {12: "hmac(sha256)", 2: "hmac(sha1)"}[integ], ik * 8,
+                {12: 128, 2: 96}[integ])]
+    return parts, xfrm
+
+def xfrm_lines():
+    """{block title: [XFRM lines]} of section 10.14."""
+    lines = open(sys.argv[2]).read().split("\n")
+    i = lines.index("10.14 ESP keying material (8.7)")
+    out, title = {}, None
+    for l in lines[i:]:
+        if l.endswith("::") and not l.startswith(" "):
+            title = l[:-2]
+            out[title] = []
+        elif title and l.startswith("    XFRM "):
+            out[title].append(l.strip())
+    return out
+
+def esp_vectors():
+    keys = reply("stateful")()
+    key = {"KEY1": keys[("MN", "KEY1")], "KEY2": keys[("FA", "KEY2")],
+           "KEY3": keys[("FA", "KEY3")]}
+    mn, fa, ha12, ha3 = spi_owners()
+    msg = one(lambda t: t.endswith("HA to FA, stateful"), dumps)
+    ans = {(c, s): p[0] for c, s, p in sa_payloads(msg)}
+
+    def algs(p):
+        e = [x for x in p["transforms"] if x[1] == 1]
+        i = [x for x in p["transforms"] if x[1] == 3]
+        assert len(e) <= 1 and len(i) <= 1
+        encr, bits = (e[0][2], e[0][3] if e[0][2] == 20 else 256) if e \
+            else (0, 0)
+        return p["protocol"], encr, bits, i[0][2] if i else 0
+
+    # Each pair, both directions: the SA's SPI is its receiver's inbound
+    # SPI, taken from the SA payload that node sent (6.2, 6.5, 8.7).
+    pa, pb, pc = ans[("cvse", 1)], ans[("cvse", 2)], ans[("nvse", 3)]
+    want = [
+        ("MN-HA", "KEY1", "MN to HA", pa["spi"], algs(pa)),
+        ("MN-HA", "KEY1", "HA to MN", mn[1][pa["protocol"]], algs(pa)),
+        ("MN-FA", "KEY3", "MN to FA", fa[2][pb["protocol"]], algs(pb)),
+        ("MN-FA", "KEY3", "FA to MN", mn[2][pb["protocol"]], algs(pb)),
+        ("FA-HA", "KEY2", "FA to HA", pc["spi"], algs(pc)),
+        ("FA-HA", "KEY2", "HA to FA", fa[3][pc["protocol"]], algs(pc)),
+    ]
+    assert pa["spi"] == ha12 and pc["spi"] == ha3
+    xf = xfrm_lines()
+    titles = [t for t in f if t.startswith("ESP SA ")]
+    assert len(titles) == 6, titles
+    for n, (pair, kn, way, spi, (proto, encr, bits, integ)) in \
+            enumerate(want, 1):
+        t = "ESP SA %d, %s pair (%s), %s, SPI 0x%08x" % (n, pair, kn, way,
+                                                          spi)
+        assert t in f, "missing: " + t
+        v = f[t]
+        assert v[kn] == key[kn], t
+        parts, xfrm = esp_material(key[kn], spi, proto, encr, bits, integ)
+        assert set(v) == {kn} | set(parts), (t, sorted(v))
+        for k, val in parts.items():
+            assert v[k] == val, (t, k)
+        assert xf[t] == xfrm, (t, xf[t], xfrm)
+    # The three illustrative SAs: their title says protocol, transform,
+    # key length and SPI.
+    ill = [t for t in f if t.startswith("Illustrative SA, ")]
+    assert len(ill) == 3, ill
+    for t in ill:
+        m = re.match(r"Illustrative SA, (ESP|AH)(?: \(protocol id 1\))?, "
+                     r"(\w+)(?:, (\d+)-bit key)?, SPI 0x([0-9a-f]{8})$", t)
+        assert m, t
+        proto = 50 if m.group(1) == "ESP" else 51
+        name = m.group(2)
+        encr = ENCR_NAMES.get(name, 0)
+        integ = INTEG_NAMES.get(name, 0)
+        bits = int(m.group(3)) if m.group(3) else (256 if encr == 28 else 0)
+        v = f[t]
+        assert v["KEY1"] == key["KEY1"]
+        parts, xfrm = esp_material(key["KEY1"], int(m.group(4), 16), proto,
+                                   encr, bits, integ)
+        assert set(v) == {"KEY1"} | set(parts), (t, sorted(v))
+        for k, val in parts.items():
+            assert v[k] == val, (t, k)
+        assert xf[t] == xfrm, (t, xf[t], xfrm)
+    # 10.1's "mipkex esp" vector is ESP SA 1.
+    k = f["``mipkex esp``, L = 288"]
+    s1 = f[[t for t in titles if t.startswith("ESP SA 1,")][0]]
+    assert (k["K"], k["context"], k["output"]) == (s1["KEY1"],
+                                                   s1["context"], s1["KEYMAT"])
 
 def kdc_json():
     semi = semi_keys()
@@ -456,6 +704,14 @@ for num, mode in (("10.11", "stateful"), ("10.12", "semi-stateful"),
           "wrapped key decrypts to the expected key" % (num, mode),
           reply(mode))
 check("kdc_vectors.json agrees with the values printed in 10.7-10.9", kdc_json)
+check("10.10-10.13 SA payloads: the MN's inbound SPI in its offers and the "
+      "reply's NVSE MN-FA answer, the FA's in its offers and the reply's CVSE "
+      "MN-FA answer, the HA's in its MN-HA and FA-HA answers (6.2, 6.5, 9.2); "
+      "one per protocol, no collision, as the prose says", spi_owners)
+check("10.14 ESP keying material recomputed from 8.7 with python3-"
+      "cryptography's KBKDF: receivers' SPIs from the SA payloads, "
+      "transforms from the answers, KEY1-3 unwrapped from 10.11, XFRM lines",
+      esp_vectors)
 EOF
 while read -r st desc; do
 	ok "$st" "$desc"

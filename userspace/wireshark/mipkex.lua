@@ -24,7 +24,8 @@
 -- the "mip" protocol field and walks the message's extensions itself. It
 -- decodes NVSEs in the same walk rather than through the "mip.nvse_ext"
 -- table, because the rules for the elements (CVSE before the MN-HA
--- authentication extension, NVSE after it, no element twice, the index of
+-- authentication extension, NVSE after it, an NVSE SA payload before an
+-- FA-HA authentication extension, no element twice, the index of
 -- an encrypted element among the message's encrypted elements) need the
 -- whole message; the Mobile IP tree keeps its own fields unchanged. The
 -- decoded elements appear in a "mipkex" tree after the Mobile IP one;
@@ -41,7 +42,7 @@ p.prefs.vendor = Pref.uint("Vendor id", VENDOR_DEFAULT,
 
 -- --- names --------------------------------------------------------------
 
-local EXT_CVSE, EXT_NVSE, EXT_MN_HA_AUTH = 38, 134, 32
+local EXT_CVSE, EXT_NVSE, EXT_MN_HA_AUTH, EXT_FA_HA_AUTH = 38, 134, 32, 34
 
 local carrier_names = { [EXT_CVSE] = "CVSE", [EXT_NVSE] = "NVSE" }
 
@@ -240,7 +241,7 @@ local ex = {
 		"Malformed mipkex element", expert.group.MALFORMED,
 		expert.severity.ERROR),
 	placement = ProtoExpert.new("mipkex.expert.placement",
-		"mipkex element on the wrong side of the MN-HA authentication",
+		"mipkex element on the wrong side of an authentication extension",
 		expert.group.PROTOCOL, expert.severity.ERROR),
 	duplicate = ProtoExpert.new("mipkex.expert.duplicate",
 		"mipkex element repeated", expert.group.PROTOCOL,
@@ -610,10 +611,22 @@ local function dissect_sa_payload(st, vr, tree, el)
 	local si = tree:add(hf.sap_subtype, vr:range(0, 1))
 	reserved(tree, hf.sap_rsv, vr:range(1, 1))
 	el:append_text(", " .. name_of(sap_subtypes, sub))
+	-- protocol.rst 4, 6.5: MN-HA and MN-FA in CVSEs, between the MN and
+	-- the HA; MN-FA and FA-HA in NVSEs, between the FA and the HA. Each
+	-- sub-type at most once on each side: the MN-FA one may appear twice.
 	if sub < 1 or sub > 3 then
 		bad(si, "undefined SA payload sub-type " .. sub)
-	elseif st.carrier == EXT_CVSE then
-		st:once("sap" .. sub, el, "SA payload " .. sap_subtypes[sub])
+	elseif st.carrier == EXT_CVSE and sub == 3 then
+		bad(si, "FA-HA SA payload (sub-type 3) in a CVSE: it " ..
+			"travels only in an NVSE, between the FA and the HA")
+	elseif st.carrier ~= EXT_CVSE and sub == 1 then
+		bad(si, "MN-HA SA payload (sub-type 1) in an NVSE: it " ..
+			"travels only in a CVSE, between the MN and the HA")
+	else
+		local side = st.carrier == EXT_CVSE and "cvse_" or "nvse_"
+		st:once(side .. "sap" .. sub, el, "SA payload " ..
+			sap_subtypes[sub] .. " in a" ..
+			(st.carrier == EXT_CVSE and " CVSE" or "n NVSE"))
 	end
 	local off, found, last, seen = 2, 0, 0, {}
 	while off < n do
@@ -787,7 +800,7 @@ local function dissect_element(st, mr, ext, tree)
 	el:add(hf.value_len, ext.vlen):set_generated()
 	st.carrier, st.off = ext.type, ext.off
 
-	-- Vendor types 1-10 are defined; NVSEs carry only type 4.
+	-- Vendor types 1-10 are defined; NVSEs carry only types 4 and 5.
 	if vtype < 1 or vtype > 10 then
 		if ext.type == EXT_CVSE then
 			el:add_proto_expert_info(ex.reserved_vtype,
@@ -810,7 +823,15 @@ local function dissect_element(st, mr, ext, tree)
 		el:add_proto_expert_info(ex.placement,
 			"NVSE before the MN-HA authentication extension")
 	end
-	if ext.type == EXT_NVSE and vtype ~= 4 then
+	if ext.type == EXT_NVSE and vtype == 5 and not before and
+	   (st.fa_ha_off == nil or ext.off > st.fa_ha_off) then
+		-- Between the FA and the HA, covered by the FA-HA
+		-- authenticator (protocol.rst 4): never without one.
+		el:add_proto_expert_info(ex.placement,
+			"SA payload in an NVSE with no FA-HA authentication " ..
+			"extension after it, which must cover it")
+	end
+	if ext.type == EXT_NVSE and vtype ~= 4 and vtype ~= 5 then
 		bad(el, vt_names[vtype] .. " found in an NVSE: it travels " ..
 			"only in a CVSE")
 	end
@@ -843,7 +864,7 @@ local function dissect_message(mr, pinfo, root, vendor)
 	local fixed = (mtype == 1 and 24) or (mtype == 3 and 20) or nil
 	if not fixed or len < fixed then return end
 
-	local exts, mn_ha_off, off = {}, nil, fixed
+	local exts, mn_ha_off, fa_ha_off, off = {}, nil, nil, fixed
 	while off < len do
 		local t = mr:range(off, 1):uint()
 		local hdr = is_long(t) and 4 or 2
@@ -853,6 +874,9 @@ local function dissect_message(mr, pinfo, root, vendor)
 		if elen > len - off - hdr then break end
 		if t == EXT_MN_HA_AUTH and not mn_ha_off then
 			mn_ha_off = off
+		end
+		if t == EXT_FA_HA_AUTH and not fa_ha_off then
+			fa_ha_off = off
 		end
 		local e = { off = off, type = t, hdr = hdr, len = elen }
 		if t == EXT_CVSE and elen >= 6 then
@@ -873,7 +897,7 @@ local function dissect_message(mr, pinfo, root, vendor)
 	tree:append_text(string.format(", vendor %d, %d element%s", vendor,
 		#exts, #exts == 1 and "" or "s"))
 	local st = setmetatable({ seen = {}, n_sealed = { cvse = 0, nvse = 0 },
-		mn_ha_off = mn_ha_off }, State)
+		mn_ha_off = mn_ha_off, fa_ha_off = fa_ha_off }, State)
 	local names = {}
 	for _, e in ipairs(exts) do
 		local ok, err = pcall(dissect_element, st, mr, e, tree)
