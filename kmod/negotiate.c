@@ -34,7 +34,27 @@
  *  - A proposal group (same number) that names a protocol twice is not
  *    accepted: a pair gets at most one SA per protocol and direction.
  *  - SPIs below 256 and every layout rule are elem.c's: a payload it
- *    rejects is malformed (code 134) before any choice is made.
+ *    rejects is malformed (code 134) before any choice is made. An offer
+ *    that gives one protocol two SPIs is malformed too (6.2), checked over
+ *    the whole payload after the layout.
+ *
+ * The pairs with the foreign agent (protocol.rst 6.5):
+ *
+ *  - An FA proposal accepts a transform of the mobile node when it has the
+ *    same protocol and protocol id and carries a transform that is the
+ *    same &enum mipkex_xform (type, id, attributes and 1 key); the FA's
+ *    proposal numbers, grouping, order and other transforms mean nothing.
+ *  - The matching proposal of the FA, which gives the FA's SPI and bounds
+ *    the lifetime, is the first one in the FA's order that accepts the
+ *    transform picked.
+ *  - A proposal of the mobile node whose SPI equals the FA's for its
+ *    protocol is not accepted; the next proposal group is tried.
+ *  - The FA's check of the home agent's answer: each answered proposal
+ *    must have a matching proposal in the FA's offer (same protocol and
+ *    protocol id carrying the answered transform, its number aside);
+ *    the first such proposal bounds the lifetime and gives the FA's SPI,
+ *    which the answer's SPI must differ from. Any proposal number is
+ *    accepted, since the number is the mobile node's.
  */
 
 #include "negotiate.h"
@@ -55,6 +75,9 @@ static const char *const mipkex_nego_errors[] = {
 	"Diffie-Hellman group below the minimum strength",
 	"user-defined Diffie-Hellman group not the configured one",
 	"invalid argument",
+	"no agreement for the pair",
+	"the two SPIs of a pair are equal",
+	"offer gives one protocol two SPIs",
 };
 
 static_assert(ARRAY_SIZE(mipkex_nego_errors) ==
@@ -153,18 +176,23 @@ const char *mipkex_nego_strerror(int err)
  *	failed negotiation step (protocol.rst 9.3)
  * @err: what mipkex_nego_respond() or mipkex_nego_dh_check() returned
  *
- * Return: 0 for success; 134 (poorly formed) for a malformed payload; 129
- * (administratively prohibited) when no proposal or DH group is acceptable;
- * 128 (reason unspecified) for anything else, which is the caller's fault.
+ * Return: 0 for success, and for %MIPKEX_NEGO_E_NO_AGREEMENT (a pair with
+ * the FA is left out, protocol.rst 6.5, and the registration is not
+ * denied); 134 (poorly formed) for a malformed payload, two SPIs for one
+ * protocol included; 129 (administratively prohibited) when no proposal or
+ * DH group is acceptable; 128 (reason unspecified) for anything else, which
+ * is the caller's fault.
  */
 int mipkex_nego_reply_code(int err)
 {
 	unsigned int e = err < 0 ? 0U - (unsigned int)err : (unsigned int)err;
 
-	if (!e || e == MIPKEX_ELEM_OK || e == MIPKEX_NEGO_OK)
+	if (!e || e == MIPKEX_ELEM_OK || e == MIPKEX_NEGO_OK ||
+	    e == MIPKEX_NEGO_E_NO_AGREEMENT)
 		return 0;
 	if (e < MIPKEX_WIRE_E_NO_SPACE ||
-	    (e > MIPKEX_ELEM_OK && e < __MIPKEX_ELEM_E_MAX))
+	    (e > MIPKEX_ELEM_OK && e < __MIPKEX_ELEM_E_MAX) ||
+	    e == MIPKEX_NEGO_E_SPI_MIXED)
 		return MIPKEX_CODE_POORLY_FORMED;
 	if (e == MIPKEX_NEGO_E_NONE_ACCEPTABLE ||
 	    (e >= MIPKEX_NEGO_E_DH_UNKNOWN && e <= MIPKEX_NEGO_E_DH_USER))
@@ -255,15 +283,46 @@ static u32 mipkex_nego_field(u64 lifetime)
 }
 
 /*
- * Evaluate one proposal against the policy: fill @sa with the transform
- * picked for the type it takes. Return whether it is acceptable.
+ * The first proposal of the FA's offer @fa that accepts transform @xform
+ * for @protocol and @protocol_id (protocol.rst 6.5): same protocol and
+ * protocol id, and a transform that is the same &enum mipkex_xform (type,
+ * id, attributes, 1 key), whatever its number.
+ */
+static bool mipkex_nego_fa_match(const struct mipkex_seq *fa, u8 protocol,
+				 u8 protocol_id, int xform,
+				 struct mipkex_proposal *match)
+{
+	struct mipkex_seq ps = *fa, xs;
+	struct mipkex_transform xf;
+	struct mipkex_proposal p;
+
+	while (mipkex_elem_next_proposal(&ps, &p) > 0) {
+		if (p.protocol != protocol || p.protocol_id != protocol_id)
+			continue;
+		mipkex_seq_init(&xs, p.transforms, p.transforms_len);
+		while (mipkex_elem_next_transform(&xs, &xf) > 0) {
+			if (mipkex_nego_classify(&xf) == xform) {
+				*match = p;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * Evaluate one proposal against the policy and, for the MN-FA pair, the
+ * FA's offer @fa (NULL otherwise): fill @sa with the transform picked for
+ * the type it takes. Return whether it is acceptable.
  */
 static bool mipkex_nego_eval(const struct mipkex_proposal *prop,
 			     const struct mipkex_nego_policy *pol,
-			     u32 reg_lifetime, struct mipkex_nego_sa *sa)
+			     u32 reg_lifetime, const struct mipkex_seq *fa,
+			     struct mipkex_nego_sa *sa)
 {
 	int wants_encr = mipkex_nego_wants_encr(prop->protocol,
 						prop->protocol_id);
+	struct mipkex_proposal match, m;
 	struct mipkex_nego_pick *pick;
 	struct mipkex_transform xf;
 	struct mipkex_seq xs;
@@ -274,6 +333,7 @@ static bool mipkex_nego_eval(const struct mipkex_proposal *prop,
 	if (wants_encr < 0)
 		return false;
 	memset(sa, 0, sizeof(*sa));
+	memset(&match, 0, sizeof(match));
 	pick = wants_encr ? &sa->encr : &sa->integ;
 
 	mipkex_seq_init(&xs, prop->transforms, prop->transforms_len);
@@ -285,8 +345,14 @@ static bool mipkex_nego_eval(const struct mipkex_proposal *prop,
 		xform = mipkex_nego_classify(&xf);
 		if (!mipkex_nego_xform_ok(pol, xform))
 			continue;
-		if (!pick->number || xf.number < pick->number)
-			mipkex_nego_set_pick(pick, xf.number, xform);
+		if (pick->number && xf.number >= pick->number)
+			continue;
+		if (fa && !mipkex_nego_fa_match(fa, prop->protocol,
+						prop->protocol_id, xform, &m))
+			continue;
+		mipkex_nego_set_pick(pick, xf.number, xform);
+		if (fa)
+			match = m;
 	}
 	if (!pick->number)
 		return false;
@@ -295,6 +361,15 @@ static bool mipkex_nego_eval(const struct mipkex_proposal *prop,
 	bound = pol->lifetime ? pol->lifetime : MIPKEX_NEGO_INFINITE;
 	if (life > bound)
 		life = bound;
+	if (fa) {
+		/* The FA's SPI must differ from the MN's (6.2, 6.5). */
+		if (match.spi == prop->spi)
+			return false;
+		bound = mipkex_nego_effective(match.lifetime, reg_lifetime);
+		if (life > bound)
+			life = bound;
+		sa->own_spi = match.spi;
+	}
 	sa->lifetime = mipkex_nego_field(life);
 	sa->protocol = prop->protocol;
 	sa->protocol_id = prop->protocol_id;
@@ -318,6 +393,25 @@ static int mipkex_nego_parse(const u8 *value, size_t len, u8 *subtype,
 	return mipkex_elem_sa_payload(&ext, subtype, props);
 }
 
+/*
+ * One inbound SPI per protocol in all the proposals of an offer (6.2);
+ * the home agent treats another offer as malformed.
+ */
+static int mipkex_nego_one_spi(const struct mipkex_seq *props)
+{
+	struct mipkex_seq walk = *props;
+	struct mipkex_proposal p;
+	u32 esp = 0, ah = 0, *spi;
+
+	while (mipkex_elem_next_proposal(&walk, &p) > 0) {
+		spi = p.protocol == MIPKEX_PROTO_ESP ? &esp : &ah;
+		if (*spi && *spi != p.spi)
+			return -MIPKEX_NEGO_E_SPI_MIXED;
+		*spi = p.spi;
+	}
+	return 0;
+}
+
 static bool mipkex_nego_has_protocol(const struct mipkex_nego_choice *c,
 				     u8 protocol)
 {
@@ -329,44 +423,20 @@ static bool mipkex_nego_has_protocol(const struct mipkex_nego_choice *c,
 	return false;
 }
 
-/**
- * mipkex_nego_respond() - choose from a received SA payload (responder)
- * @value: the SA payload's value (vendor type 5: sub-type, reserved,
- *	proposals)
- * @len: its length
- * @pol: the responder's policy
- * @reg_lifetime: the registration lifetime the reply grants (65535:
- *	infinite), which a proposal lifetime of 0 stands for
- * @choice: filled with the choice; each SA's @own_spi is left 0 for the
- *	caller to set before mipkex_nego_put_reply()
- *
- * Protocol.rst 6.4: the first proposal group (proposals of one number, in
- * increasing number order) whose proposals are all acceptable; within each
- * of them one transform of the type it takes, the initiator's most
- * preferred acceptable one. Each SA's lifetime is the proposal's (0: the
- * registration lifetime) bounded by the policy's.
- *
- * Return: 0; -%MIPKEX_NEGO_E_NONE_ACCEPTABLE when nothing is acceptable
- * (code 129); a negative &enum mipkex_elem_err when the payload is
- * malformed (code 134); -%MIPKEX_NEGO_E_ARG for a value longer than a CVSE
- * can carry.
+/*
+ * The first proposal group of @props acceptable under @pol (and, for the
+ * MN-FA pair, to the FA's offer @fa); @choice was zeroed.
  */
-int mipkex_nego_respond(const u8 *value, size_t len,
-			const struct mipkex_nego_policy *pol, u32 reg_lifetime,
-			struct mipkex_nego_choice *choice)
+static int mipkex_nego_choose(struct mipkex_seq *props,
+			      const struct mipkex_nego_policy *pol,
+			      u32 reg_lifetime, const struct mipkex_seq *fa,
+			      struct mipkex_nego_choice *choice)
 {
 	struct mipkex_proposal prop;
-	struct mipkex_seq props;
 	bool ok = false;
-	u8 subtype;
 	int ret;
 
-	memset(choice, 0, sizeof(*choice));
-	ret = mipkex_nego_parse(value, len, &subtype, &props);
-	if (ret)
-		return ret;
-
-	while ((ret = mipkex_elem_next_proposal(&props, &prop)) > 0) {
+	while ((ret = mipkex_elem_next_proposal(props, &prop)) > 0) {
 		if (prop.number != choice->number) {
 			if (ok)
 				break;	/* the group before was accepted */
@@ -378,7 +448,7 @@ int mipkex_nego_respond(const u8 *value, size_t len,
 			continue;
 		if (choice->n_sa == MIPKEX_NEGO_MAX_SA ||
 		    mipkex_nego_has_protocol(choice, prop.protocol) ||
-		    !mipkex_nego_eval(&prop, pol, reg_lifetime,
+		    !mipkex_nego_eval(&prop, pol, reg_lifetime, fa,
 				      &choice->sa[choice->n_sa])) {
 			ok = false;
 			continue;
@@ -391,8 +461,65 @@ int mipkex_nego_respond(const u8 *value, size_t len,
 		memset(choice, 0, sizeof(*choice));
 		return -MIPKEX_NEGO_E_NONE_ACCEPTABLE;
 	}
+	return 0;
+}
+
+/* mipkex_nego_respond() for sub-type @want (0: any). */
+static int mipkex_nego_respond_sub(const u8 *value, size_t len,
+				   const struct mipkex_nego_policy *pol,
+				   u32 reg_lifetime, u8 want,
+				   struct mipkex_nego_choice *choice)
+{
+	struct mipkex_seq props;
+	u8 subtype;
+	int ret;
+
+	memset(choice, 0, sizeof(*choice));
+	ret = mipkex_nego_parse(value, len, &subtype, &props);
+	if (ret)
+		return ret;
+	ret = mipkex_nego_one_spi(&props);
+	if (ret)
+		return ret;
+	if (want && subtype != want)
+		return -MIPKEX_NEGO_E_SUBTYPE;
+	ret = mipkex_nego_choose(&props, pol, reg_lifetime, NULL, choice);
+	if (ret)
+		return ret;
 	choice->subtype = subtype;
 	return 0;
+}
+
+/**
+ * mipkex_nego_respond() - choose from a received SA payload (responder)
+ * @value: the SA payload's value (vendor type 5: sub-type, reserved,
+ *	proposals)
+ * @len: its length
+ * @pol: the responder's policy
+ * @reg_lifetime: the registration lifetime the reply grants (65535:
+ *	infinite), which a proposal lifetime of 0 stands for
+ * @choice: filled with the choice; each SA's @own_spi is left 0 for the
+ *	caller to set (mipkex_nego_set_own_spi()) before
+ *	mipkex_nego_put_reply()
+ *
+ * Protocol.rst 6.4: the first proposal group (proposals of one number, in
+ * increasing number order) whose proposals are all acceptable; within each
+ * of them one transform of the type it takes, the initiator's most
+ * preferred acceptable one. Each SA's lifetime is the proposal's (0: the
+ * registration lifetime) bounded by the policy's. An offer that gives one
+ * protocol two SPIs is malformed (6.2).
+ *
+ * Return: 0; -%MIPKEX_NEGO_E_NONE_ACCEPTABLE when nothing is acceptable
+ * (code 129); a negative &enum mipkex_elem_err, or
+ * -%MIPKEX_NEGO_E_SPI_MIXED, when the payload is malformed (code 134);
+ * -%MIPKEX_NEGO_E_ARG for a value longer than a CVSE can carry.
+ */
+int mipkex_nego_respond(const u8 *value, size_t len,
+			const struct mipkex_nego_policy *pol, u32 reg_lifetime,
+			struct mipkex_nego_choice *choice)
+{
+	return mipkex_nego_respond_sub(value, len, pol, reg_lifetime, 0,
+				       choice);
 }
 
 /* Whether two transforms are the same, number and attributes included. */
@@ -452,15 +579,42 @@ static int mipkex_nego_check_picks(const struct mipkex_proposal *offered,
 	return 0;
 }
 
+/*
+ * An answer is a single proposal group: one number, at most one proposal
+ * per protocol. Give its number and size.
+ */
+static int mipkex_nego_one_group(const struct mipkex_seq *answered,
+				 u8 *number, unsigned int *n)
+{
+	struct mipkex_seq walk = *answered;
+	u8 seen[MIPKEX_NEGO_MAX_SA];
+	struct mipkex_proposal pa;
+	unsigned int i;
+
+	*n = 0;
+	while (mipkex_elem_next_proposal(&walk, &pa) > 0) {
+		if (*n && pa.number != *number)
+			return -MIPKEX_NEGO_E_GROUP;
+		*number = pa.number;
+		for (i = 0; i < *n; i++)
+			if (seen[i] == pa.protocol)
+				return -MIPKEX_NEGO_E_GROUP;
+		if (*n == MIPKEX_NEGO_MAX_SA)
+			return -MIPKEX_NEGO_E_GROUP;
+		seen[(*n)++] = pa.protocol;
+	}
+	return 0;
+}
+
 /* mipkex_nego_check_answer() without the clean-up on error. */
 static int mipkex_nego_check(const u8 *offer, size_t offer_len,
 			     const u8 *answer, size_t answer_len,
 			     u32 reg_lifetime, struct mipkex_nego_choice *choice)
 {
 	struct mipkex_proposal pa, po, group[MIPKEX_NEGO_MAX_SA];
-	struct mipkex_seq offered, answered, walk;
 	unsigned int n_group = 0, n_ans = 0, used = 0, i;
-	u8 osub, asub, number = 0, seen[MIPKEX_NEGO_MAX_SA];
+	struct mipkex_seq offered, answered;
+	u8 osub, asub, number = 0;
 	struct mipkex_nego_sa *sa;
 	u64 life;
 	int ret;
@@ -475,19 +629,9 @@ static int mipkex_nego_check(const u8 *offer, size_t offer_len,
 	if (osub != asub)
 		return -MIPKEX_NEGO_E_SUBTYPE;
 
-	/* The answer: one number, one proposal per protocol. */
-	walk = answered;
-	while (mipkex_elem_next_proposal(&walk, &pa) > 0) {
-		if (n_ans && pa.number != number)
-			return -MIPKEX_NEGO_E_GROUP;
-		number = pa.number;
-		for (i = 0; i < n_ans; i++)
-			if (seen[i] == pa.protocol)
-				return -MIPKEX_NEGO_E_GROUP;
-		if (n_ans == MIPKEX_NEGO_MAX_SA)
-			return -MIPKEX_NEGO_E_GROUP;
-		seen[n_ans++] = pa.protocol;
-	}
+	ret = mipkex_nego_one_group(&answered, &number, &n_ans);
+	if (ret)
+		return ret;
 
 	/* The offered group of that number. */
 	while (mipkex_elem_next_proposal(&offered, &po) > 0) {
@@ -517,6 +661,8 @@ static int mipkex_nego_check(const u8 *offer, size_t offer_len,
 		if (life > mipkex_nego_effective(group[i].lifetime,
 						 reg_lifetime))
 			return -MIPKEX_NEGO_E_LIFETIME;
+		if (pa.spi == group[i].spi)
+			return -MIPKEX_NEGO_E_SPI_EQUAL;
 		sa->protocol = pa.protocol;
 		sa->protocol_id = pa.protocol_id;
 		sa->peer_spi = pa.spi;
@@ -548,8 +694,9 @@ static int mipkex_nego_check(const u8 *offer, size_t offer_len,
  * order, no protocol twice), each with exactly one transform per transform
  * type of the offered proposal, each transform identical to an offered one
  * (number, type, id, number of keys, attributes) and known to this version,
- * and a lifetime no longer than the offered one. SPIs below 256 are
- * malformed (elem.c).
+ * and a lifetime no longer than the offered one, and an SPI other than the
+ * offered one (6.2: the mobile node checks this way the MN-FA answer too,
+ * whose SPI is the FA's). SPIs below 256 are malformed (elem.c).
  *
  * Return: 0, a negative &enum mipkex_nego_err, or a negative &enum
  * mipkex_elem_err when either payload is malformed.
@@ -560,6 +707,270 @@ int mipkex_nego_check_answer(const u8 *offer, size_t offer_len,
 {
 	int ret = mipkex_nego_check(offer, offer_len, answer, answer_len,
 				    reg_lifetime, choice);
+
+	if (ret)
+		memset(choice, 0, sizeof(*choice));
+	return ret;
+}
+
+/**
+ * mipkex_nego_set_own_spi() - set the responder's inbound SPI of a choice
+ * @choice: what mipkex_nego_respond() or mipkex_nego_respond_faha() chose
+ * @protocol: %MIPKEX_PROTO_ESP or %MIPKEX_PROTO_AH
+ * @spi: the responder's inbound SPI for @protocol (at least 256)
+ *
+ * A node choosing its inbound SPI after seeing the other end's must choose
+ * another (protocol.rst 6.2): @spi may not be the initiator's SPI for the
+ * same protocol. Nothing is changed on error.
+ *
+ * Return: 0, -%MIPKEX_NEGO_E_SPI_EQUAL when @spi is the SA's @peer_spi
+ * (choose another), or -%MIPKEX_NEGO_E_ARG for a reserved @spi or a
+ * protocol the choice does not have.
+ */
+int mipkex_nego_set_own_spi(struct mipkex_nego_choice *choice, u8 protocol,
+			    u32 spi)
+{
+	struct mipkex_nego_sa *sa = NULL;
+	unsigned int i;
+
+	for (i = 0; i < choice->n_sa && i < MIPKEX_NEGO_MAX_SA; i++)
+		if (choice->sa[i].protocol == protocol)
+			sa = &choice->sa[i];
+	if (!sa || spi < 256)
+		return -MIPKEX_NEGO_E_ARG;
+	if (sa->peer_spi == spi)
+		return -MIPKEX_NEGO_E_SPI_EQUAL;
+	sa->own_spi = spi;
+	return 0;
+}
+
+/**
+ * mipkex_nego_respond_mnfa() - the home agent's choice for the MN-FA pair
+ * @mn: the value of the mobile node's MN-FA SA payload (CVSE, sub-type 2)
+ * @mn_len: its length
+ * @fa: the value of the FA's MN-FA SA payload (NVSE, sub-type 2)
+ * @fa_len: its length
+ * @pol: the home agent's policy
+ * @reg_lifetime: the registration lifetime the reply grants (65535:
+ *	infinite), which a proposal lifetime of 0 stands for
+ * @choice: filled with the choice, sub-type 2; all zero on error
+ *
+ * Protocol.rst 6.5: the first proposal group of the mobile node's offer,
+ * in its order, all of whose proposals the FA's offer accepts (read as a
+ * set: a proposal of the same protocol and protocol id carrying the same
+ * transform, its number aside) and the policy accepts (6.4 and the rules
+ * at the top of this file), whose SPI differs from the FA's for the same
+ * protocol; in each proposal the mobile node's most preferred transform
+ * that both accept. Each SA's lifetime is the smallest of the mobile
+ * node's proposal's, the FA's matching proposal's (the first that accepts
+ * the transform picked) and the policy's bound. Each SA's @peer_spi is the
+ * mobile node's inbound SPI, its @own_spi the FA's: the builders
+ * mipkex_nego_put_mnfa_mn() and mipkex_nego_put_mnfa_fa() need nothing
+ * more.
+ *
+ * Return: 0; -%MIPKEX_NEGO_E_NO_AGREEMENT when no group is agreed (leave
+ * the pair out, no denial: reply code 0); a negative &enum mipkex_elem_err
+ * or -%MIPKEX_NEGO_E_SPI_MIXED when either offer is malformed (the mobile
+ * node's checked first; code 134); -%MIPKEX_NEGO_E_SUBTYPE when either is
+ * not of sub-type 2; -%MIPKEX_NEGO_E_ARG for a value longer than a CVSE.
+ */
+int mipkex_nego_respond_mnfa(const u8 *mn, size_t mn_len, const u8 *fa,
+			     size_t fa_len,
+			     const struct mipkex_nego_policy *pol,
+			     u32 reg_lifetime,
+			     struct mipkex_nego_choice *choice)
+{
+	struct mipkex_seq mprops, fprops;
+	u8 msub, fsub;
+	int ret;
+
+	memset(choice, 0, sizeof(*choice));
+	ret = mipkex_nego_parse(mn, mn_len, &msub, &mprops);
+	if (!ret)
+		ret = mipkex_nego_one_spi(&mprops);
+	if (ret)
+		return ret;
+	ret = mipkex_nego_parse(fa, fa_len, &fsub, &fprops);
+	if (!ret)
+		ret = mipkex_nego_one_spi(&fprops);
+	if (ret)
+		return ret;
+	if (msub != 2 || fsub != 2)
+		return -MIPKEX_NEGO_E_SUBTYPE;
+	ret = mipkex_nego_choose(&mprops, pol, reg_lifetime, &fprops, choice);
+	if (ret == -MIPKEX_NEGO_E_NONE_ACCEPTABLE)
+		return -MIPKEX_NEGO_E_NO_AGREEMENT;
+	if (ret)
+		return ret;
+	choice->subtype = 2;
+	return 0;
+}
+
+/**
+ * mipkex_nego_respond_faha() - the home agent's choice for the FA-HA pair
+ * @value: the value of the FA's FA-HA SA payload (NVSE, sub-type 3)
+ * @len: its length
+ * @pol: the home agent's policy
+ * @reg_lifetime: as for mipkex_nego_respond()
+ * @choice: as for mipkex_nego_respond()
+ *
+ * Mipkex_nego_respond() (6.4) for the FA's offer, except that nothing
+ * acceptable never denies the registration (6.5).
+ *
+ * Return: as mipkex_nego_respond(), but -%MIPKEX_NEGO_E_NO_AGREEMENT
+ * (leave the pair out, reply code 0) when no proposal is acceptable, and
+ * -%MIPKEX_NEGO_E_SUBTYPE for a well-formed payload of another sub-type.
+ */
+int mipkex_nego_respond_faha(const u8 *value, size_t len,
+			     const struct mipkex_nego_policy *pol,
+			     u32 reg_lifetime,
+			     struct mipkex_nego_choice *choice)
+{
+	int ret = mipkex_nego_respond_sub(value, len, pol, reg_lifetime, 3,
+					  choice);
+
+	return ret == -MIPKEX_NEGO_E_NONE_ACCEPTABLE ?
+	       -MIPKEX_NEGO_E_NO_AGREEMENT : ret;
+}
+
+/* Whether two transforms are the same but for their numbers. */
+static bool mipkex_nego_same_content(const struct mipkex_transform *a,
+				     const struct mipkex_transform *b)
+{
+	return a->type == b->type && a->id == b->id &&
+	       a->n_keys == b->n_keys && a->attrs_len == b->attrs_len &&
+	       !memcmp(a->attrs, b->attrs, a->attrs_len);
+}
+
+/*
+ * The FA's check of one answered MN-FA proposal @pa against its offer
+ * @offered: fill @sa.
+ */
+static int mipkex_nego_check_fa_one(const struct mipkex_seq *offered,
+				    const struct mipkex_proposal *pa,
+				    u32 reg_lifetime,
+				    struct mipkex_nego_sa *sa)
+{
+	int wants_encr = mipkex_nego_wants_encr(pa->protocol, pa->protocol_id);
+	struct mipkex_transform xa, xo;
+	struct mipkex_proposal po;
+	bool same_proto = false, is_encr;
+	struct mipkex_seq ps, xs;
+	int xform;
+
+	/* Exactly one transform, of the type the proposal takes, known. */
+	mipkex_seq_init(&xs, pa->transforms, pa->transforms_len);
+	if (mipkex_elem_next_transform(&xs, &xa) <= 0)
+		return -MIPKEX_NEGO_E_PICK;
+
+	ps = *offered;
+	while (mipkex_elem_next_proposal(&ps, &po) > 0) {
+		if (po.protocol != pa->protocol ||
+		    po.protocol_id != pa->protocol_id)
+			continue;
+		same_proto = true;
+		mipkex_seq_init(&xs, po.transforms, po.transforms_len);
+		while (mipkex_elem_next_transform(&xs, &xo) > 0)
+			if (mipkex_nego_same_content(&xa, &xo))
+				goto found;
+	}
+	return same_proto ? -MIPKEX_NEGO_E_NOT_OFFERED : -MIPKEX_NEGO_E_GROUP;
+
+found:
+	xform = mipkex_nego_classify(&xa);
+	is_encr = xa.type == MIPKEX_XF_TYPE_ENCR;
+	if (pa->n_transforms != 1 || wants_encr < 0 || xform < 0 ||
+	    is_encr != !!wants_encr)
+		return -MIPKEX_NEGO_E_PICK;
+	if (mipkex_nego_effective(pa->lifetime, reg_lifetime) >
+	    mipkex_nego_effective(po.lifetime, reg_lifetime))
+		return -MIPKEX_NEGO_E_LIFETIME;
+	if (pa->spi == po.spi)
+		return -MIPKEX_NEGO_E_SPI_EQUAL;
+	mipkex_nego_set_pick(wants_encr ? &sa->encr : &sa->integ, xa.number,
+			     xform);
+	sa->protocol = pa->protocol;
+	sa->protocol_id = pa->protocol_id;
+	sa->peer_spi = pa->spi;
+	sa->own_spi = po.spi;
+	sa->lifetime = mipkex_nego_field(mipkex_nego_effective(pa->lifetime,
+							       reg_lifetime));
+	return 0;
+}
+
+/* mipkex_nego_check_mnfa() without the clean-up on error. */
+static int mipkex_nego_check_fa(const u8 *offer, size_t offer_len,
+				const u8 *answer, size_t answer_len,
+				u32 reg_lifetime,
+				struct mipkex_nego_choice *choice)
+{
+	struct mipkex_seq offered, answered;
+	struct mipkex_proposal pa;
+	unsigned int n_ans;
+	u8 osub, asub, number = 0;
+	int ret;
+
+	memset(choice, 0, sizeof(*choice));
+	ret = mipkex_nego_parse(offer, offer_len, &osub, &offered);
+	if (ret)
+		return ret;
+	ret = mipkex_nego_parse(answer, answer_len, &asub, &answered);
+	if (ret)
+		return ret;
+	if (osub != 2 || asub != 2)
+		return -MIPKEX_NEGO_E_SUBTYPE;
+	ret = mipkex_nego_one_group(&answered, &number, &n_ans);
+	if (ret)
+		return ret;
+	while (mipkex_elem_next_proposal(&answered, &pa) > 0) {
+		ret = mipkex_nego_check_fa_one(&offered, &pa, reg_lifetime,
+					       &choice->sa[choice->n_sa]);
+		if (ret)
+			return ret;
+		choice->n_sa++;
+	}
+	choice->subtype = 2;
+	choice->number = number;
+	return 0;
+}
+
+/**
+ * mipkex_nego_check_mnfa() - the FA's check of the home agent's MN-FA
+ *	answer (protocol.rst 6.5)
+ * @offer: the value of the FA's MN-FA SA payload as it sent it (sub-type 2)
+ * @offer_len: its length
+ * @answer: the value of the NVSE SA payload of sub-type 2 in the reply
+ * @answer_len: its length
+ * @reg_lifetime: the registration lifetime the reply grants (65535:
+ *	infinite), which a lifetime of 0 stands for
+ * @choice: filled with the choice, SAs in the order of the answer: each
+ *	@peer_spi the mobile node's inbound SPI (the answer's), @own_spi the
+ *	FA's; all zero on error
+ *
+ * The answer carries the mobile node's proposal and transform numbers, so
+ * it is checked by content: a single proposal group (one number, whatever
+ * it is; at most one proposal per protocol); for each proposal, a proposal
+ * of the FA's offer of the same protocol and protocol id carrying a
+ * transform of the same type, id, number of keys and attributes as the
+ * answered one (its number aside); exactly one transform, of the type the
+ * proposal takes and known to this version; a lifetime no longer than that
+ * of the first such proposal of the offer; an SPI other than that
+ * proposal's, the FA's own (6.2). The mobile node checks its own MN-FA
+ * answer, which repeats its numbers, with mipkex_nego_check_answer().
+ *
+ * Return: 0; -%MIPKEX_NEGO_E_SUBTYPE when either is not of sub-type 2;
+ * -%MIPKEX_NEGO_E_GROUP when the answer is not one proposal group or has a
+ * protocol and protocol id the offer lacks; -%MIPKEX_NEGO_E_NOT_OFFERED,
+ * -%MIPKEX_NEGO_E_PICK, -%MIPKEX_NEGO_E_LIFETIME or
+ * -%MIPKEX_NEGO_E_SPI_EQUAL as above; a negative &enum mipkex_elem_err
+ * when either payload is malformed.
+ */
+int mipkex_nego_check_mnfa(const u8 *offer, size_t offer_len,
+			   const u8 *answer, size_t answer_len,
+			   u32 reg_lifetime, struct mipkex_nego_choice *choice)
+{
+	int ret = mipkex_nego_check_fa(offer, offer_len, answer, answer_len,
+				       reg_lifetime, choice);
 
 	if (ret)
 		memset(choice, 0, sizeof(*choice));
@@ -601,23 +1012,46 @@ static bool mipkex_nego_pick_ok(const struct mipkex_nego_pick *pick)
 	return pick->number && pick->xform < __MIPKEX_XFORM_MAX;
 }
 
-/**
- * mipkex_nego_put_reply() - write the responder's SA payload for a choice
- * @w: the builder
- * @vendor: the vendor id
- * @choice: what mipkex_nego_respond() chose, with each SA's @own_spi set
- *	(at least 256)
- *
- * One CVSE SA payload (protocol.rst 6.4): the chosen proposal number, one
- * proposal per SA with the responder's inbound SPI and the chosen lifetime,
- * and only the picked transforms under their original numbers.
- *
- * Return: 0, -%MIPKEX_NEGO_E_ARG for a choice no reply can carry (and
- * @w->err set to %MIPKEX_WIRE_E_BAD_ARG), or the negated first error of the
- * builder (&enum mipkex_wire_err).
+/* Start an SA payload in a CVSE, or in an NVSE (between the FA and HA). */
+static size_t mipkex_nego_sa_begin(struct mipkex_wbuf *w, u32 vendor,
+				   u8 subtype, bool nvse)
+{
+	size_t start = w->len;
+	u8 v[2] = { subtype, 0 };
+
+	if (!nvse)
+		return mipkex_elem_sa_begin(w, vendor, subtype);
+	mipkex_wire_put_nvse(w, vendor, MIPKEX_VT_SA_PAYLOAD, v, sizeof(v));
+	return start;
+}
+
+static void mipkex_nego_sa_end(struct mipkex_wbuf *w, size_t start,
+			       bool nvse)
+{
+	size_t len;
+
+	if (!nvse) {
+		mipkex_elem_sa_end(w, start);
+		return;
+	}
+	if (w->err)
+		return;
+	/* The NVSE's length byte: what follows it (8 + the value). */
+	len = w->len - start - 2;
+	if (len > 8 + MIPKEX_NVSE_MAX_VALUE) {
+		w->err = MIPKEX_WIRE_E_TOO_LONG;
+		return;
+	}
+	w->buf[start + 1] = (u8)len;
+}
+
+/*
+ * Write the answer of @choice: in an NVSE when @nvse, with each SA's
+ * @peer_spi when @peer (the MN-FA answer to the FA), else its @own_spi.
  */
-int mipkex_nego_put_reply(struct mipkex_wbuf *w, u32 vendor,
-			  const struct mipkex_nego_choice *choice)
+static int mipkex_nego_put_answer(struct mipkex_wbuf *w, u32 vendor,
+				  const struct mipkex_nego_choice *choice,
+				  bool nvse, bool peer)
 {
 	const struct mipkex_nego_sa *sa;
 	struct mipkex_proposal prop;
@@ -630,16 +1064,21 @@ int mipkex_nego_put_reply(struct mipkex_wbuf *w, u32 vendor,
 		return mipkex_nego_bad_arg(w);
 	for (i = 0; i < choice->n_sa; i++) {
 		sa = &choice->sa[i];
-		if (sa->own_spi < 256 ||
+		if ((peer ? sa->peer_spi : sa->own_spi) < 256 ||
 		    mipkex_nego_wants_encr(sa->protocol, sa->protocol_id) !=
 		    (sa->encr.number ? 1 : 0) ||
 		    !!sa->encr.number == !!sa->integ.number ||
 		    (sa->encr.number && !mipkex_nego_pick_ok(&sa->encr)) ||
 		    (sa->integ.number && !mipkex_nego_pick_ok(&sa->integ)))
 			return mipkex_nego_bad_arg(w);
+		/* The two SAs of a pair need two SPIs (6.2). */
+		if (sa->own_spi == sa->peer_spi) {
+			mipkex_nego_bad_arg(w);
+			return -MIPKEX_NEGO_E_SPI_EQUAL;
+		}
 	}
 
-	start = mipkex_elem_sa_begin(w, vendor, choice->subtype);
+	start = mipkex_nego_sa_begin(w, vendor, choice->subtype, nvse);
 	for (i = 0; i < choice->n_sa; i++) {
 		sa = &choice->sa[i];
 		memset(&prop, 0, sizeof(prop));
@@ -648,7 +1087,7 @@ int mipkex_nego_put_reply(struct mipkex_wbuf *w, u32 vendor,
 		prop.protocol_id = sa->protocol_id;
 		prop.n_transforms = 1;
 		prop.lifetime = sa->lifetime;
-		prop.spi = sa->own_spi;
+		prop.spi = peer ? sa->peer_spi : sa->own_spi;
 		ps = mipkex_elem_proposal_begin(w, &prop);
 		if (sa->encr.number)
 			mipkex_nego_put_xform(w, sa->encr.number,
@@ -658,32 +1097,100 @@ int mipkex_nego_put_reply(struct mipkex_wbuf *w, u32 vendor,
 					      sa->integ.xform);
 		mipkex_elem_proposal_end(w, ps);
 	}
-	mipkex_elem_sa_end(w, start);
+	mipkex_nego_sa_end(w, start, nvse);
 	return w->err ? -w->err : 0;
 }
 
 /**
- * mipkex_nego_put_offer() - write an initiator's SA payload from a policy
+ * mipkex_nego_put_reply() - write the responder's SA payload for a choice
  * @w: the builder
  * @vendor: the vendor id
- * @pol: the initiator's policy
- * @subtype: the pair (1 MN-HA, 2 MN-FA, 3 FA-HA)
- * @spi: the initiator's inbound ESP SPI (at least 256)
- * @lifetime: the SA lifetime asked for, seconds (0: the registration's)
+ * @choice: what mipkex_nego_respond() chose, with each SA's @own_spi set
+ *	(at least 256, and not the initiator's SPI for that protocol)
  *
- * One ESP proposal per transform the policy accepts, numbered from 1 in
- * this order of preference: AES-256-GCM, AES-128-GCM, ChaCha20-Poly1305
- * (protocol id 2), then integrity only (protocol id 1) with
- * HMAC-SHA256-128, then HMAC-SHA1-96 (legacy). Each proposal has one
- * transform, number 1. AH is never offered.
+ * One CVSE SA payload (protocol.rst 6.4): the chosen proposal number, one
+ * proposal per SA with the responder's inbound SPI and the chosen lifetime,
+ * and only the picked transforms under their original numbers.
  *
- * Return: 0, -%MIPKEX_NEGO_E_EMPTY_POLICY when the policy accepts no
- * transform (nothing written), -%MIPKEX_NEGO_E_ARG for a bad @subtype or
- * @spi, or the negated first error of the builder.
+ * Return: 0, -%MIPKEX_NEGO_E_SPI_EQUAL when an SA's @own_spi is its
+ * @peer_spi (6.2: choose another), -%MIPKEX_NEGO_E_ARG for another choice no
+ * reply can carry (in both cases nothing written and @w->err set to
+ * %MIPKEX_WIRE_E_BAD_ARG), or the negated first error of the builder
+ * (&enum mipkex_wire_err).
  */
-int mipkex_nego_put_offer(struct mipkex_wbuf *w, u32 vendor,
-			  const struct mipkex_nego_policy *pol, u8 subtype,
-			  u32 spi, u32 lifetime)
+int mipkex_nego_put_reply(struct mipkex_wbuf *w, u32 vendor,
+			  const struct mipkex_nego_choice *choice)
+{
+	return mipkex_nego_put_answer(w, vendor, choice, false, false);
+}
+
+/**
+ * mipkex_nego_put_mnfa_mn() - write the home agent's MN-FA answer to the
+ *	mobile node
+ * @w: the builder
+ * @vendor: the vendor id
+ * @choice: what mipkex_nego_respond_mnfa() chose
+ *
+ * The CVSE SA payload of sub-type 2 of protocol.rst 6.5 and 9.2: the mobile
+ * node's proposal number and transform numbers, the chosen lifetimes, and
+ * in each proposal the FA's inbound SPI (MN to FA), @own_spi.
+ *
+ * Return: as mipkex_nego_put_reply(); -%MIPKEX_NEGO_E_ARG also for a
+ * choice of another sub-type.
+ */
+int mipkex_nego_put_mnfa_mn(struct mipkex_wbuf *w, u32 vendor,
+			    const struct mipkex_nego_choice *choice)
+{
+	if (choice->subtype != 2)
+		return mipkex_nego_bad_arg(w);
+	return mipkex_nego_put_answer(w, vendor, choice, false, false);
+}
+
+/**
+ * mipkex_nego_put_mnfa_fa() - write the home agent's MN-FA answer to the FA
+ * @w: the builder
+ * @vendor: the vendor id
+ * @choice: what mipkex_nego_respond_mnfa() chose
+ *
+ * The NVSE SA payload of sub-type 2 of protocol.rst 6.5 and 9.2: the same
+ * as mipkex_nego_put_mnfa_mn() writes, but in an NVSE and with the mobile
+ * node's inbound SPI (FA to MN), @peer_spi, in each proposal.
+ *
+ * Return: as mipkex_nego_put_mnfa_mn().
+ */
+int mipkex_nego_put_mnfa_fa(struct mipkex_wbuf *w, u32 vendor,
+			    const struct mipkex_nego_choice *choice)
+{
+	if (choice->subtype != 2)
+		return mipkex_nego_bad_arg(w);
+	return mipkex_nego_put_answer(w, vendor, choice, true, true);
+}
+
+/**
+ * mipkex_nego_put_faha_reply() - write the home agent's FA-HA answer
+ * @w: the builder
+ * @vendor: the vendor id
+ * @choice: what mipkex_nego_respond_faha() chose, with each SA's @own_spi
+ *	set (the home agent's inbound SPI, FA to HA)
+ *
+ * The NVSE SA payload of sub-type 3 of protocol.rst 6.5 and 9.2, laid out
+ * as mipkex_nego_put_reply() does (6.4).
+ *
+ * Return: as mipkex_nego_put_reply(); -%MIPKEX_NEGO_E_ARG also for a
+ * choice of another sub-type.
+ */
+int mipkex_nego_put_faha_reply(struct mipkex_wbuf *w, u32 vendor,
+			       const struct mipkex_nego_choice *choice)
+{
+	if (choice->subtype != 3)
+		return mipkex_nego_bad_arg(w);
+	return mipkex_nego_put_answer(w, vendor, choice, true, false);
+}
+
+/* mipkex_nego_put_offer(), in an NVSE when @nvse. */
+static int mipkex_nego_offer(struct mipkex_wbuf *w, u32 vendor,
+			     const struct mipkex_nego_policy *pol, u8 subtype,
+			     u32 spi, u32 lifetime, bool nvse)
 {
 	struct mipkex_proposal prop;
 	unsigned int i, n = 0;
@@ -699,7 +1206,7 @@ int mipkex_nego_put_offer(struct mipkex_wbuf *w, u32 vendor,
 		return -MIPKEX_NEGO_E_EMPTY_POLICY;
 
 	n = 0;
-	start = mipkex_elem_sa_begin(w, vendor, subtype);
+	start = mipkex_nego_sa_begin(w, vendor, subtype, nvse);
 	for (i = 0; i < ARRAY_SIZE(mipkex_nego_offer_order); i++) {
 		xform = mipkex_nego_offer_order[i].xform;
 		if (!mipkex_nego_xform_ok(pol, xform))
@@ -716,8 +1223,85 @@ int mipkex_nego_put_offer(struct mipkex_wbuf *w, u32 vendor,
 		mipkex_nego_put_xform(w, 1, xform);
 		mipkex_elem_proposal_end(w, ps);
 	}
-	mipkex_elem_sa_end(w, start);
+	mipkex_nego_sa_end(w, start, nvse);
 	return w->err ? -w->err : 0;
+}
+
+/**
+ * mipkex_nego_put_offer() - write an initiator's SA payload from a policy
+ * @w: the builder
+ * @vendor: the vendor id
+ * @pol: the initiator's policy
+ * @subtype: the pair (1 MN-HA, 2 MN-FA, 3 FA-HA)
+ * @spi: the initiator's inbound ESP SPI (at least 256)
+ * @lifetime: the SA lifetime asked for, seconds (0: the registration's)
+ *
+ * One ESP proposal per transform the policy accepts, numbered from 1 in
+ * this order of preference: AES-256-GCM, AES-128-GCM, ChaCha20-Poly1305
+ * (protocol id 2), then integrity only (protocol id 1) with
+ * HMAC-SHA256-128, then HMAC-SHA1-96 (legacy). Each proposal has one
+ * transform, number 1. AH is never offered. The SA payload is a CVSE (the
+ * mobile node's offers); the FA's go in NVSEs, mipkex_nego_put_fa_offer().
+ *
+ * Return: 0, -%MIPKEX_NEGO_E_EMPTY_POLICY when the policy accepts no
+ * transform (nothing written), -%MIPKEX_NEGO_E_ARG for a bad @subtype or
+ * @spi, or the negated first error of the builder.
+ */
+int mipkex_nego_put_offer(struct mipkex_wbuf *w, u32 vendor,
+			  const struct mipkex_nego_policy *pol, u8 subtype,
+			  u32 spi, u32 lifetime)
+{
+	return mipkex_nego_offer(w, vendor, pol, subtype, spi, lifetime,
+				 false);
+}
+
+/**
+ * mipkex_nego_put_fa_offer() - write one of the FA's SA payloads (NVSE)
+ * @w: the builder
+ * @vendor: the vendor id
+ * @pol: the FA's policy
+ * @subtype: 2 (MN-FA) or 3 (FA-HA)
+ * @spi: the FA's inbound ESP SPI (at least 256): MN to FA for sub-type 2,
+ *	HA to FA for sub-type 3
+ * @lifetime: the SA lifetime asked for, seconds (0: the registration's)
+ * @mn_offer: sub-type 2: the value of the mobile node's MN-FA SA payload
+ *	in the request being relayed; ignored for sub-type 3
+ * @mn_len: its length
+ *
+ * The offer mipkex_nego_put_offer() makes, in an NVSE (protocol.rst 6.5,
+ * 9.1). For sub-type 2 the FA's SPI must differ from the mobile node's for
+ * the same protocol (6.2), ESP being the only protocol offered.
+ *
+ * Return: as mipkex_nego_put_offer(); -%MIPKEX_NEGO_E_SPI_EQUAL (nothing
+ * written) when @spi is the mobile node's ESP SPI; a negative &enum
+ * mipkex_elem_err when @mn_offer is malformed, -%MIPKEX_NEGO_E_SUBTYPE when
+ * it is not an MN-FA offer, -%MIPKEX_NEGO_E_ARG when it is missing.
+ */
+int mipkex_nego_put_fa_offer(struct mipkex_wbuf *w, u32 vendor,
+			     const struct mipkex_nego_policy *pol, u8 subtype,
+			     u32 spi, u32 lifetime, const u8 *mn_offer,
+			     size_t mn_len)
+{
+	struct mipkex_proposal p;
+	struct mipkex_seq props;
+	u8 sub;
+	int ret;
+
+	if (subtype != 2 && subtype != 3)
+		return mipkex_nego_bad_arg(w);
+	if (subtype == 2) {
+		if (!mn_offer)
+			return mipkex_nego_bad_arg(w);
+		ret = mipkex_nego_parse(mn_offer, mn_len, &sub, &props);
+		if (ret)
+			return ret;
+		if (sub != 2)
+			return -MIPKEX_NEGO_E_SUBTYPE;
+		while (mipkex_elem_next_proposal(&props, &p) > 0)
+			if (p.protocol == MIPKEX_PROTO_ESP && p.spi == spi)
+				return -MIPKEX_NEGO_E_SPI_EQUAL;
+	}
+	return mipkex_nego_offer(w, vendor, pol, subtype, spi, lifetime, true);
 }
 
 /**

@@ -48,7 +48,8 @@
  *	is acceptable: deny with code 129
  * @MIPKEX_NEGO_E_EMPTY_POLICY: (builders) the policy accepts no combination
  *	of transforms, so there is nothing to offer
- * @MIPKEX_NEGO_E_SUBTYPE: (initiator) the answer is for another pair
+ * @MIPKEX_NEGO_E_SUBTYPE: (initiator) the answer is for another pair; (the
+ *	functions of one pair) an offer or answer of another sub-type
  * @MIPKEX_NEGO_E_GROUP: (initiator) the answer's proposals are not exactly
  *	one proposal group of the offer: several numbers, a number that was not
  *	offered, or protocols that differ from the offered group's
@@ -67,6 +68,15 @@
  *	not the configured one
  * @MIPKEX_NEGO_E_ARG: an argument no negotiation can use (a reserved SPI
  *	for the builders, a choice without SA, a payload longer than a CVSE)
+ * @MIPKEX_NEGO_E_NO_AGREEMENT: (home agent, a pair with the FA) no proposal
+ *	group satisfies protocol.rst 6.5: leave the pair out of the reply and
+ *	still accept the registration (reply code 0, no denial)
+ * @MIPKEX_NEGO_E_SPI_EQUAL: the two SPIs of a pair and protocol are equal
+ *	(protocol.rst 6.2): an answer whose SPI is this node's own for that
+ *	protocol (do not install the pair), or a builder given an SPI equal to
+ *	the peer's (choose another)
+ * @MIPKEX_NEGO_E_SPI_MIXED: an offer gives one protocol two SPIs: the home
+ *	agent treats it as malformed (protocol.rst 6.2, code 134)
  * @__MIPKEX_NEGO_E_MAX: one past the last error
  */
 enum mipkex_nego_err {
@@ -84,6 +94,9 @@ enum mipkex_nego_err {
 	MIPKEX_NEGO_E_DH_WEAK,
 	MIPKEX_NEGO_E_DH_USER,
 	MIPKEX_NEGO_E_ARG,
+	MIPKEX_NEGO_E_NO_AGREEMENT,
+	MIPKEX_NEGO_E_SPI_EQUAL,
+	MIPKEX_NEGO_E_SPI_MIXED,
 	__MIPKEX_NEGO_E_MAX
 };
 
@@ -132,9 +145,12 @@ struct mipkex_nego_pick {
  * @protocol: %MIPKEX_PROTO_ESP or %MIPKEX_PROTO_AH
  * @protocol_id: %MIPKEX_PROTO_ID_AUTH or %MIPKEX_PROTO_ID_ENCR
  * @peer_spi: the SPI the peer announced: its inbound SPI, so the SPI of
- *	the SA this node sends with (the responder: the initiator's SPI)
+ *	the SA this node sends with (the responder: the initiator's SPI). The
+ *	home agent's MN-FA choice: the mobile node's inbound SPI (FA to MN)
  * @own_spi: this node's inbound SPI (the initiator: from its offer; the
- *	responder: set by the caller before building the reply)
+ *	responder: set by the caller before building the reply, different from
+ *	@peer_spi). The home agent's MN-FA choice, which answers the mobile
+ *	node for the FA: the FA's inbound SPI (MN to FA), from the FA's offer
  * @lifetime: seconds, never 0 unless both the proposal and the
  *	registration lifetime are 0
  * @encr: the encryption transform (ESP with protocol id 2)
@@ -182,6 +198,33 @@ int mipkex_nego_put_offer(struct mipkex_wbuf *w, u32 vendor,
 int mipkex_nego_put_counter(struct mipkex_wbuf *w, u32 vendor,
 			    const struct mipkex_nego_policy *pol, u8 subtype,
 			    u32 spi);
+
+int mipkex_nego_set_own_spi(struct mipkex_nego_choice *choice, u8 protocol,
+			    u32 spi);
+
+/* The pairs with the foreign agent (protocol.rst 6.5). */
+int mipkex_nego_respond_mnfa(const u8 *mn, size_t mn_len, const u8 *fa,
+			     size_t fa_len,
+			     const struct mipkex_nego_policy *pol,
+			     u32 reg_lifetime,
+			     struct mipkex_nego_choice *choice);
+int mipkex_nego_respond_faha(const u8 *value, size_t len,
+			     const struct mipkex_nego_policy *pol,
+			     u32 reg_lifetime,
+			     struct mipkex_nego_choice *choice);
+int mipkex_nego_check_mnfa(const u8 *offer, size_t offer_len,
+			   const u8 *answer, size_t answer_len,
+			   u32 reg_lifetime, struct mipkex_nego_choice *choice);
+int mipkex_nego_put_mnfa_mn(struct mipkex_wbuf *w, u32 vendor,
+			    const struct mipkex_nego_choice *choice);
+int mipkex_nego_put_mnfa_fa(struct mipkex_wbuf *w, u32 vendor,
+			    const struct mipkex_nego_choice *choice);
+int mipkex_nego_put_faha_reply(struct mipkex_wbuf *w, u32 vendor,
+			       const struct mipkex_nego_choice *choice);
+int mipkex_nego_put_fa_offer(struct mipkex_wbuf *w, u32 vendor,
+			     const struct mipkex_nego_policy *pol, u8 subtype,
+			     u32 spi, u32 lifetime, const u8 *mn_offer,
+			     size_t mn_len);
 
 int mipkex_nego_dh_check(const struct mipkex_nego_policy *pol,
 			 const struct mipkex_ke *ke, bool user_is_configured);

@@ -7,7 +7,8 @@
  *   byte 0: bitmap of enum mipkex_xform accepted (low 5 bits), bit 7 legacy
  *   byte 1: the policy's longest lifetime, index into a table (0: none)
  *   byte 2: the registration lifetime, index into a table (65535 included)
- *   byte 3: reserved
+ *   byte 3: the low 2 bits: the SPI of the policy's own MN-FA offer is
+ *	   256 plus that, so that it meets the input's SPIs now and then
  * For every input:
  *  - mipkex_nego_respond() must agree with the codec on malformation: it
  *    returns an element error exactly when mipkex_elem_sa_payload() does;
@@ -22,7 +23,13 @@
  *  - the initiator's check of the input against itself must not crash, and
  *    may only succeed when the input is one proposal group;
  *  - the policy's own offer must be accepted by the same policy, choosing
- *    its first proposal.
+ *    its first proposal;
+ *  - the MN-FA pair (protocol.rst 6.5), the input as the mobile node's
+ *    offer against the policy's offer as the FA's, and the reverse: an
+ *    agreed choice must be acceptable, each SA's two SPIs must differ, its
+ *    transform must be one the FA offered, and both answers (to the mobile
+ *    node and to the FA) must pass their recipient's check with the same
+ *    choice; anything else is "no agreement" or the codec's verdict.
  * A failed check prints what failed and aborts.
  *
  * libFuzzer:  clang -g -O1 -fsanitize=fuzzer,address,undefined \
@@ -97,8 +104,17 @@ static void round_trip(const u8 *offer, size_t len,
 	unsigned int i;
 	size_t n;
 
-	for (i = 0; i < c->n_sa; i++)
-		c->sa[i].own_spi = 0x100 + i;
+	for (i = 0; i < c->n_sa; i++) {
+		u32 spi = 0x100 + i;
+
+		/* Never the initiator's SPI (protocol.rst 6.2) */
+		CHECK(mipkex_nego_set_own_spi(c, c->sa[i].protocol,
+					      c->sa[i].peer_spi) ==
+		      -MIPKEX_NEGO_E_SPI_EQUAL);
+		if (spi == c->sa[i].peer_spi)
+			spi += 0x100;
+		CHECK(!mipkex_nego_set_own_spi(c, c->sa[i].protocol, spi));
+	}
 	mipkex_wbuf_init(&w, big, sizeof(big));
 	CHECK(!mipkex_nego_put_reply(&w, MIPKEX_VENDOR_DEFAULT, c));
 	n = w.len;
@@ -152,6 +168,98 @@ static void own_offer(const struct mipkex_nego_policy *pol, u32 reg)
 	check_choice(&c, pol);
 }
 
+/* Both answers of an MN-FA choice, checked by the MN and by the FA. */
+static void mnfa_round_trip(const u8 *mn, size_t mn_len, const u8 *fa,
+			    size_t fa_len, const struct mipkex_nego_choice *c,
+			    u32 reg)
+{
+	struct mipkex_nego_choice back;
+	struct mipkex_wbuf w;
+	unsigned int i;
+	u8 buf[256];
+
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	CHECK(!mipkex_nego_put_mnfa_mn(&w, MIPKEX_VENDOR_DEFAULT, c));
+	CHECK(!mipkex_nego_check_answer(mn, mn_len, buf + 10, w.len - 10, reg,
+					&back));
+	CHECK(back.number == c->number && back.n_sa == c->n_sa);
+	for (i = 0; i < c->n_sa; i++) {
+		CHECK(back.sa[i].peer_spi == c->sa[i].own_spi);
+		CHECK(back.sa[i].own_spi == c->sa[i].peer_spi);
+		CHECK(back.sa[i].lifetime == c->sa[i].lifetime);
+		CHECK(same_pick(&back.sa[i].encr, &c->sa[i].encr));
+		CHECK(same_pick(&back.sa[i].integ, &c->sa[i].integ));
+	}
+
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	CHECK(!mipkex_nego_put_mnfa_fa(&w, MIPKEX_VENDOR_DEFAULT, c));
+	CHECK(buf[0] == 134 && buf[1] == w.len - 2);
+	CHECK(!mipkex_nego_check_mnfa(fa, fa_len, buf + 10, w.len - 10, reg,
+				      &back));
+	CHECK(back.number == c->number && back.n_sa == c->n_sa);
+	for (i = 0; i < c->n_sa; i++) {
+		CHECK(back.sa[i].peer_spi == c->sa[i].peer_spi);
+		CHECK(back.sa[i].own_spi == c->sa[i].own_spi);
+		CHECK(back.sa[i].lifetime == c->sa[i].lifetime);
+		CHECK(same_pick(&back.sa[i].encr, &c->sa[i].encr));
+		CHECK(same_pick(&back.sa[i].integ, &c->sa[i].integ));
+	}
+}
+
+/*
+ * The MN-FA pair with the input on one side (@input_is_mn: the mobile
+ * node's) and the policy's own offer, SPI @spi, on the other.
+ */
+static void mnfa(const u8 *value, size_t len, int codec, u8 sub,
+		 const struct mipkex_nego_policy *pol, u32 reg, u32 spi,
+		 bool input_is_mn)
+{
+	const u8 *mn, *fa;
+	struct mipkex_nego_choice c;
+	struct mipkex_wbuf w;
+	size_t mn_len, fa_len;
+	unsigned int i;
+	u8 own[512];
+	int ret;
+
+	mipkex_wbuf_init(&w, own, sizeof(own));
+	if (mipkex_nego_put_offer(&w, MIPKEX_VENDOR_DEFAULT, pol, 2, spi,
+				  reg % 7 ? 0 : 600))
+		return;
+	mn = input_is_mn ? value : own + 10;
+	mn_len = input_is_mn ? len : w.len - 10;
+	fa = input_is_mn ? own + 10 : value;
+	fa_len = input_is_mn ? w.len - 10 : len;
+
+	ret = mipkex_nego_respond_mnfa(mn, mn_len, fa, fa_len, pol, reg, &c);
+	if (codec) {
+		CHECK(ret == codec);
+		return;
+	}
+	if (ret == -MIPKEX_NEGO_E_SPI_MIXED || ret == -MIPKEX_NEGO_E_SUBTYPE) {
+		CHECK(ret != -MIPKEX_NEGO_E_SUBTYPE || sub != 2);
+		CHECK(!c.n_sa && !c.number);
+		return;
+	}
+	if (ret) {
+		CHECK(ret == -MIPKEX_NEGO_E_NO_AGREEMENT);
+		CHECK(!mipkex_nego_reply_code(ret));
+		CHECK(!c.n_sa && !c.number);
+		return;
+	}
+	CHECK(sub == 2 && c.subtype == 2);
+	check_choice(&c, pol);
+	for (i = 0; i < c.n_sa; i++) {
+		CHECK(c.sa[i].own_spi != c.sa[i].peer_spi);
+		CHECK(c.sa[i].own_spi >= 256);
+		/* The policy's offer is ESP only, SPI @spi */
+		CHECK(c.sa[i].protocol == MIPKEX_PROTO_ESP);
+		CHECK((input_is_mn ? c.sa[i].own_spi : c.sa[i].peer_spi) ==
+		      spi);
+	}
+	mnfa_round_trip(mn, mn_len, fa, fa_len, &c, reg);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mipkex_nego_choice c, self;
@@ -186,6 +294,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (codec) {
 		CHECK(ret == codec);
 		CHECK(mipkex_nego_reply_code(ret) == 134);
+	} else if (ret == -MIPKEX_NEGO_E_SPI_MIXED) {
+		CHECK(mipkex_nego_reply_code(ret) == 134);
+		CHECK(!c.n_sa && !c.number);
 	} else if (ret) {
 		CHECK(ret == -MIPKEX_NEGO_E_NONE_ACCEPTABLE);
 		CHECK(!c.n_sa && !c.number);
@@ -205,6 +316,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	own_offer(&pol, reg);
+	mnfa(value, len, codec, sub, &pol, reg, 0x100 + data[3] % 4, true);
+	mnfa(value, len, codec, sub, &pol, reg, 0x100 + data[3] % 4, false);
 	return 0;
 }
 

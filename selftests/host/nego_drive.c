@@ -15,6 +15,13 @@
  *	Answer as offer.
  *   check REG OFFERHEX ANSWERHEX
  *	Answer "ok CHOICE" or "bad ERR".
+ *   mnfa XF LEGACY LIFE REG MNHEX FAHEX
+ *	The home agent's MN-FA choice (protocol.rst 6.5) from the mobile
+ *	node's offer MNHEX and the FA's FAHEX. Answer "ok CHOICE mn=HEX
+ *	fa=HEX" (the values of the answers to the MN and to the FA), "none"
+ *	(no agreement), "malformed ERR" (code 134) or "bad ERR" (other).
+ *   facheck REG OFFERHEX ANSWERHEX
+ *	The FA's check of the home agent's MN-FA answer. Answer as check.
  *
  * CHOICE is "N ; PROTO PID PEER_SPI OWN_SPI ENUM EID EBITS INUM IID IBITS
  * LIFE ; ..." (0 for a transform type not chosen). An empty value is "-".
@@ -163,6 +170,69 @@ static void check(unsigned long reg, const char *ohex, const char *ahex)
 	putchar('\n');
 }
 
+static void mnfa(unsigned long xf, unsigned long legacy, unsigned long life,
+		 unsigned long reg, const char *mhex, const char *fhex)
+{
+	struct mipkex_nego_policy pol;
+	struct mipkex_nego_choice c;
+	struct mipkex_wbuf w;
+	static u8 out[MAXV];
+	size_t mn, fn;
+	u8 *m = unhex(mhex, &mn), *f = unhex(fhex, &fn);
+	int ret;
+
+	policy(&pol, xf, legacy, life);
+	ret = mipkex_nego_respond_mnfa(m, mn, f, fn, &pol, (u32)reg, &c);
+	free(m);
+	free(f);
+	if (ret == -MIPKEX_NEGO_E_NO_AGREEMENT) {
+		printf("none\n");
+		return;
+	}
+	if (ret) {
+		printf("%s %s\n", mipkex_nego_reply_code(ret) == 134 ?
+		       "malformed" : "bad", mipkex_nego_strerror(ret));
+		return;
+	}
+	printf("ok ");
+	put_choice(&c);
+	mipkex_wbuf_init(&w, out, sizeof(out));
+	if (mipkex_nego_put_mnfa_mn(&w, MIPKEX_VENDOR_DEFAULT, &c) ||
+	    w.len < 10) {
+		printf(" error building the answer to the MN\n");
+		return;
+	}
+	printf(" mn=");
+	put_hex(out + 10, w.len - 10);
+	mipkex_wbuf_init(&w, out, sizeof(out));
+	if (mipkex_nego_put_mnfa_fa(&w, MIPKEX_VENDOR_DEFAULT, &c) ||
+	    w.len < 10 || out[0] != 134 || out[1] != w.len - 2) {
+		printf(" error building the answer to the FA\n");
+		return;
+	}
+	printf(" fa=");
+	put_hex(out + 10, w.len - 10);
+	putchar('\n');
+}
+
+static void facheck(unsigned long reg, const char *ohex, const char *ahex)
+{
+	struct mipkex_nego_choice c;
+	size_t on, an;
+	u8 *o = unhex(ohex, &on), *a = unhex(ahex, &an);
+	int ret = mipkex_nego_check_mnfa(o, on, a, an, (u32)reg, &c);
+
+	free(o);
+	free(a);
+	if (ret) {
+		printf("bad %s\n", mipkex_nego_strerror(ret));
+		return;
+	}
+	printf("ok ");
+	put_choice(&c);
+	putchar('\n');
+}
+
 int main(void)
 {
 	static char line[4 * MAXV], h1[2 * MAXV + 2], h2[2 * MAXV + 2];
@@ -184,6 +254,12 @@ int main(void)
 		} else if (sscanf(line, "check %lu %140001s %140001s", &a, h1,
 				  h2) == 3) {
 			check(a, h1, h2);
+		} else if (sscanf(line, "facheck %lu %140001s %140001s", &a, h1,
+				  h2) == 3) {
+			facheck(a, h1, h2);
+		} else if (sscanf(line, "mnfa %lu %lu %lu %lu %140001s %140001s",
+				  &a, &b, &c, &d, h1, h2) == 6) {
+			mnfa(a, b, c, d, h1, h2);
 		} else {
 			fprintf(stderr, "nego_drive: bad command: %s", line);
 			return 2;

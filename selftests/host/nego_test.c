@@ -462,22 +462,22 @@ FIXTURE_VARIANT_ADD(respond, pref_equal_numbers_first_wins) {
 };
 /* OR between proposal numbers, in increasing order */
 FIXTURE_VARIANT_ADD(respond, or_first_acceptable) {
-	POL, .offer = "1 1:esp:2:300:0[1:g256] 2:esp:2:301:0[1:cc]",
+	POL, .offer = "1 1:esp:2:300:0[1:g256] 2:esp:2:300:0[1:cc]",
 	.want = "n=1 esp/2 spi=300 e=1:20:256 life=1800",
 };
 FIXTURE_VARIANT_ADD(respond, or_skips_unacceptable) {
 	.xf = X(CHACHA20_POLY1305), .life = 3600, .reg = 1800,
-	.offer = "1 1:esp:2:300:0[1:g256] 2:esp:2:301:0[1:cc] 3:esp:2:302:0[1:cc]",
-	.want = "n=2 esp/2 spi=301 e=1:28:256 life=1800",
+	.offer = "1 1:esp:2:300:0[1:g256] 2:esp:2:300:0[1:cc] 3:esp:2:300:0[1:cc]",
+	.want = "n=2 esp/2 spi=300 e=1:28:256 life=1800",
 };
 FIXTURE_VARIANT_ADD(respond, or_gaps_in_numbers) {
 	.xf = X(AES_GCM_128), .life = 3600, .reg = 1800,
-	.offer = "1 3:esp:2:300:0[1:cc] 200:esp:2:301:0[1:g128]",
-	.want = "n=200 esp/2 spi=301 e=1:20:128 life=1800",
+	.offer = "1 3:esp:2:300:0[1:cc] 200:esp:2:300:0[1:g128]",
+	.want = "n=200 esp/2 spi=300 e=1:20:128 life=1800",
 };
 FIXTURE_VARIANT_ADD(respond, or_none_acceptable) {
 	.xf = X(AES_GCM_128), .life = 3600, .reg = 1800, DENY,
-	.offer = "1 1:esp:2:300:0[1:g256] 2:esp:2:301:0[1:cc]",
+	.offer = "1 1:esp:2:300:0[1:g256] 2:esp:2:300:0[1:cc]",
 };
 FIXTURE_VARIANT_ADD(respond, empty_policy) {
 	.xf = 0, .life = 3600, .reg = 1800, DENY,
@@ -493,23 +493,23 @@ FIXTURE_VARIANT_ADD(respond, and_ah_first) {
 	.want = "n=1 ah/1 spi=400 i=1:12:256 life=1800 esp/2 spi=300 e=2:28:256 life=1800",
 };
 FIXTURE_VARIANT_ADD(respond, and_second_fails) {
-	POL, .offer = "1 1:esp:2:300:0[1:g256] 1:ah:1:400:0[1:s1] 2:esp:2:301:0[1:cc]",
-	.want = "n=2 esp/2 spi=301 e=1:28:256 life=1800",
+	POL, .offer = "1 1:esp:2:300:0[1:g256] 1:ah:1:400:0[1:s1] 2:esp:2:300:0[1:cc]",
+	.want = "n=2 esp/2 spi=300 e=1:28:256 life=1800",
 };
 FIXTURE_VARIANT_ADD(respond, and_first_fails) {
-	POL, .offer = "1 1:ah:1:400:0[1:s1] 1:esp:2:300:0[1:g256] 2:esp:2:301:0[1:cc]",
-	.want = "n=2 esp/2 spi=301 e=1:28:256 life=1800",
+	POL, .offer = "1 1:ah:1:400:0[1:s1] 1:esp:2:300:0[1:g256] 2:esp:2:300:0[1:cc]",
+	.want = "n=2 esp/2 spi=300 e=1:28:256 life=1800",
 };
 FIXTURE_VARIANT_ADD(respond, and_fails_no_other) {
 	POL, DENY, .offer = "1 1:esp:2:300:0[1:g256] 1:ah:1:400:0[1:s1]",
 };
 FIXTURE_VARIANT_ADD(respond, and_protocol_twice) {
-	POL, .offer = "1 1:esp:2:300:0[1:g256] 1:esp:2:301:0[1:g128] 2:esp:2:302:0[1:cc]",
-	.want = "n=2 esp/2 spi=302 e=1:28:256 life=1800",
+	POL, .offer = "1 1:esp:2:300:0[1:g256] 1:esp:2:300:0[1:g128] 2:esp:2:300:0[1:cc]",
+	.want = "n=2 esp/2 spi=300 e=1:28:256 life=1800",
 };
 FIXTURE_VARIANT_ADD(respond, and_three) {
 	POL, DENY,
-	.offer = "1 1:esp:2:300:0[1:g256] 1:ah:1:400:0[1:s256] 1:ah:1:401:0[1:s256]",
+	.offer = "1 1:esp:2:300:0[1:g256] 1:ah:1:400:0[1:s256] 1:ah:1:400:0[1:s256]",
 };
 /* What each protocol and protocol id takes */
 FIXTURE_VARIANT_ADD(respond, aead_with_integrity) {
@@ -681,6 +681,29 @@ FIXTURE_VARIANT_ADD(respond, bad_after_acceptable) {
 FIXTURE_VARIANT_ADD(respond, bad_proposal_cut) {
 	POL, BAD(PROP_SHORT),
 	.offer = "hex:0100" "0006001a013202010000000000",
+};
+
+/* One inbound SPI per protocol in an offer (protocol.rst 6.2) */
+#define MIXED	.err = NE(SPI_MIXED), .code = 134
+FIXTURE_VARIANT_ADD(respond, spi_mixed_between_groups) {
+	POL, MIXED, .offer = "1 1:esp:2:300:0[1:g256] 2:esp:2:301:0[1:cc]",
+};
+FIXTURE_VARIANT_ADD(respond, spi_mixed_ah) {
+	POL, MIXED,
+	.offer = "1 1:ah:1:400:0[1:s256] 2:esp:2:300:0[1:cc] 3:ah:1:401:0[1:s256]",
+};
+FIXTURE_VARIANT_ADD(respond, spi_mixed_after_acceptable) {
+	/* Checked over the whole payload, as the layout is */
+	POL, MIXED,
+	.offer = "1 1:esp:2:300:0[1:g256] 2:ah:1:400:0[1:s256] 3:esp:2:999:0[1:cc]",
+};
+FIXTURE_VARIANT_ADD(respond, spi_same_for_esp_and_ah) {
+	POL, .offer = "1 1:esp:2:300:0[1:g256] 1:ah:1:300:0[1:s256]",
+	.want = "n=1 esp/2 spi=300 e=1:20:256 life=1800 ah/1 spi=300 i=1:12:256 life=1800",
+};
+FIXTURE_VARIANT_ADD(respond, spi_layout_error_first) {
+	POL, BAD(PROP_FIELD),
+	.offer = "1 1:esp:2:300:0[1:g256] 2:esp:2:301:0[1:cc] 3:esp:2:255:0[1:cc]",
 };
 
 /* --- the initiator's check of an answer --------------------------------- */
@@ -945,7 +968,15 @@ TEST(reply_bad_arguments)
 	policy(&pol, XF_DEFAULT, 3600, false);
 	offer_bytes("1 1:esp:2:300:0[1:g256]", &o);
 	ASSERT_EQ(0, respond(&o, &pol, 1800, &c));
-	c.sa[0].own_spi = 300;
+	c.sa[0].own_spi = 301;
+
+	/* The responder's SPI may not be the initiator's (6.2) */
+	bad = c;
+	bad.sa[0].own_spi = 300;
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(NE(SPI_EQUAL), mipkex_nego_put_reply(&w, VENDOR, &bad));
+	ASSERT_EQ(MIPKEX_WIRE_E_BAD_ARG, w.err);
+	ASSERT_EQ(0, w.len);
 
 	bad = c;
 	bad.sa[0].own_spi = 255;
@@ -1147,6 +1178,718 @@ TEST(offer_answer_every_pair)
 	}
 	ASSERT_LT(0, n_denied);
 	ASSERT_LT(n_denied, n_pairs);
+}
+
+/* --- the pairs with the foreign agent (protocol.rst 6.5) ----------------- */
+
+/* The value of the NVSE a builder wrote at the start of @w. */
+static void nvse_value(struct __test_metadata *_metadata,
+		       const struct mipkex_wbuf *w, struct bytes *v)
+{
+	ASSERT_LE(10, w->len);
+	ASSERT_EQ(134, w->buf[0]);
+	ASSERT_EQ(w->len - 2, w->buf[1]);
+	ASSERT_EQ(0, memcmp(w->buf + 2, "\x00\x00\x00\x00\x7e\xd9\x00\x05", 8));
+	v->n = w->len - 10;
+	memcpy(v->b, w->buf + 10, v->n);
+}
+
+static int respond_mnfa(const struct bytes *mn, const struct bytes *fa,
+			const struct mipkex_nego_policy *pol, u32 reg,
+			struct mipkex_nego_choice *c)
+{
+	u8 *a = dup_exact(mn->b, mn->n), *b = dup_exact(fa->b, fa->n);
+	int ret = mipkex_nego_respond_mnfa(a, mn->n, b, fa->n, pol, reg, c);
+
+	free(a);
+	free(b);
+	return ret;
+}
+
+static int check_mnfa(const struct bytes *offer, const struct bytes *answer,
+		      u32 reg, struct mipkex_nego_choice *c)
+{
+	u8 *a = dup_exact(offer->b, offer->n), *b = dup_exact(answer->b,
+							      answer->n);
+	int ret = mipkex_nego_check_mnfa(a, offer->n, b, answer->n, reg, c);
+
+	free(a);
+	free(b);
+	return ret;
+}
+
+/* Swap each SA's SPIs: the same choice seen from the other end. */
+static void swap_spis(struct mipkex_nego_choice *c)
+{
+	unsigned int i;
+	u32 t;
+
+	for (i = 0; i < c->n_sa; i++) {
+		t = c->sa[i].peer_spi;
+		c->sa[i].peer_spi = c->sa[i].own_spi;
+		c->sa[i].own_spi = t;
+	}
+}
+
+FIXTURE(mnfa) {
+};
+
+FIXTURE_VARIANT(mnfa) {
+	u32 xf;
+	u32 life;
+	bool legacy;
+	u32 reg;
+	const char *mn;
+	const char *fa;
+	const char *want;	/* spi= the MN's, own= the FA's */
+	int err;
+	int code;
+};
+
+FIXTURE_SETUP(mnfa)
+{
+}
+
+FIXTURE_TEARDOWN(mnfa)
+{
+}
+
+/*
+ * The home agent's choice, then both answers built, each checked by its
+ * recipient: the mobile node by number against its offer, the FA by
+ * content against its own; both must see the same choice, SPIs swapped
+ * for the mobile node.
+ */
+TEST_F(mnfa, table)
+{
+	struct mipkex_nego_choice c, back;
+	struct mipkex_nego_policy pol;
+	struct bytes mn, fa, to_mn, to_fa;
+	char got[512], sb[512];
+	struct mipkex_wbuf w;
+	u8 buf[MAXP];
+	int ret;
+
+	policy(&pol, variant->xf, variant->life, variant->legacy);
+	offer_bytes(variant->mn, &mn);
+	offer_bytes(variant->fa, &fa);
+	memset(&c, 0xa5, sizeof(c));
+	ret = respond_mnfa(&mn, &fa, &pol, variant->reg, &c);
+	ASSERT_EQ(variant->err, ret) {
+		TH_LOG("%s", mipkex_nego_strerror(ret));
+	}
+	ASSERT_EQ(variant->code, mipkex_nego_reply_code(ret));
+	if (ret) {
+		ASSERT_EQ(0, c.number);
+		ASSERT_EQ(0, c.n_sa);
+		return;
+	}
+	fmt_choice(&c, true, got, sizeof(got));
+	ASSERT_STREQ(variant->want, got);
+	ASSERT_EQ(2, c.subtype);
+
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(0, mipkex_nego_put_mnfa_mn(&w, VENDOR, &c));
+	cvse_value(_metadata, &w, &to_mn);
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(0, mipkex_nego_put_mnfa_fa(&w, VENDOR, &c));
+	nvse_value(_metadata, &w, &to_fa);
+	/* The same value as the answer to the MN with the SPIs swapped */
+	back = c;
+	swap_spis(&back);
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(0, mipkex_nego_put_mnfa_mn(&w, VENDOR, &back));
+	ASSERT_EQ(to_fa.n + 10, w.len);
+	ASSERT_EQ(0, memcmp(to_fa.b, buf + 10, to_fa.n));
+
+	ASSERT_EQ(0, check_answer(&mn, &to_mn, variant->reg, &back));
+	swap_spis(&back);
+	fmt_choice(&back, true, sb, sizeof(sb));
+	ASSERT_STREQ(got, sb);
+
+	ASSERT_EQ(0, check_mnfa(&fa, &to_fa, variant->reg, &back));
+	fmt_choice(&back, true, sb, sizeof(sb));
+	ASSERT_STREQ(got, sb);
+}
+
+#define MPOL	.xf = XF_DEFAULT, .life = 3600, .reg = 1800
+#define NOAGREE	.err = NE(NO_AGREEMENT), .code = 0
+
+/* Preference: the mobile node's, never the FA's */
+FIXTURE_VARIANT_ADD(mnfa, mn_group_order_wins) {
+	MPOL, .mn = "2 1:esp:2:300:0[1:g256] 2:esp:2:300:0[1:cc]",
+	.fa = "2 1:esp:2:500:0[1:cc] 2:esp:2:500:0[1:g256]",
+	.want = "n=1 esp/2 spi=300 own=500 e=1:20:256 life=1800",
+};
+FIXTURE_VARIANT_ADD(mnfa, mn_transform_order_wins) {
+	MPOL, .mn = "2 1:esp:2:300:0[1:cc,2:g256]",
+	.fa = "2 1:esp:2:500:0[1:g256,2:cc]",
+	.want = "n=1 esp/2 spi=300 own=500 e=1:28:256 life=1800",
+};
+FIXTURE_VARIANT_ADD(mnfa, mn_transform_by_number) {
+	MPOL, .mn = "2 1:esp:2:300:0[9:g256,3:g128]",
+	.fa = "2 5:esp:2:500:0[1:g256] 6:esp:2:500:0[7:g128]",
+	.want = "n=1 esp/2 spi=300 own=500 e=3:20:128 life=1800",
+};
+/* The FA lacks the transform */
+FIXTURE_VARIANT_ADD(mnfa, fa_lacks_transform) {
+	MPOL, NOAGREE, .mn = "2 1:esp:2:300:0[1:g256]",
+	.fa = "2 1:esp:2:500:0[1:cc]",
+};
+FIXTURE_VARIANT_ADD(mnfa, fa_lacks_first_group) {
+	MPOL, .mn = "2 1:esp:2:300:0[1:g256] 2:esp:2:300:0[1:cc]",
+	.fa = "2 1:esp:2:500:0[1:cc]",
+	.want = "n=2 esp/2 spi=300 own=500 e=1:28:256 life=1800",
+};
+FIXTURE_VARIANT_ADD(mnfa, fa_lacks_preferred_transform) {
+	MPOL, .mn = "2 4:esp:2:300:0[1:g256,2:g128,3:cc]",
+	.fa = "2 1:esp:2:500:0[1:cc,2:g128]",
+	.want = "n=4 esp/2 spi=300 own=500 e=2:20:128 life=1800",
+};
+FIXTURE_VARIANT_ADD(mnfa, fa_lacks_half_of_group) {
+	MPOL, .mn = "2 1:esp:2:300:0[1:g256] 1:ah:1:301:0[1:s256] 2:esp:2:300:0[1:g256]",
+	.fa = "2 1:esp:2:500:0[1:g256]",
+	.want = "n=2 esp/2 spi=300 own=500 e=1:20:256 life=1800",
+};
+/* Attributes and number of keys */
+FIXTURE_VARIANT_ADD(mnfa, attributes_differ) {
+	MPOL, NOAGREE, .mn = "2 1:esp:2:300:0[1:g256]",
+	.fa = "2 1:esp:2:500:0[1:g128]",
+};
+FIXTURE_VARIANT_ADD(mnfa, attributes_missing_at_fa) {
+	MPOL, NOAGREE, .mn = "2 1:esp:2:300:0[1:g256]",
+	.fa = "2 1:esp:2:500:0[1:g]",
+};
+FIXTURE_VARIANT_ADD(mnfa, attributes_extra_at_fa) {
+	MPOL, NOAGREE, .mn = "2 1:esp:2:300:0[1:cc]",
+	.fa = "2 1:esp:2:500:0[1:cc+14.2.256]",
+};
+FIXTURE_VARIANT_ADD(mnfa, fa_keys_2) {
+	MPOL, NOAGREE, .mn = "2 1:esp:2:300:0[1:cc]",
+	.fa = "2 1:esp:2:500:0[1:cc/2]",
+};
+/* Protocol and protocol id */
+FIXTURE_VARIANT_ADD(mnfa, protocol_id_mismatch) {
+	MPOL, NOAGREE, .mn = "2 1:esp:1:300:0[1:s256]",
+	.fa = "2 1:esp:2:500:0[1:s256]",
+};
+FIXTURE_VARIANT_ADD(mnfa, protocol_mismatch) {
+	MPOL, NOAGREE, .mn = "2 1:ah:1:300:0[1:s256]",
+	.fa = "2 1:esp:1:500:0[1:s256]",
+};
+FIXTURE_VARIANT_ADD(mnfa, fa_grouping_means_nothing) {
+	MPOL, .mn = "2 1:esp:2:300:0[1:g256] 1:ah:1:301:0[1:s256]",
+	.fa = "2 1:ah:1:600:0[1:s256] 9:esp:2:500:0[1:cc] 9:esp:2:500:0[1:g256]",
+	.want = "n=1 esp/2 spi=300 own=500 e=1:20:256 life=1800 ah/1 spi=301 own=600 i=1:12:256 life=1800",
+};
+FIXTURE_VARIANT_ADD(mnfa, fa_other_transforms_ignored) {
+	/* The FA's proposal is a set: an integrity transform next to it */
+	MPOL, .mn = "2 1:esp:2:300:0[1:g256]",
+	.fa = "2 1:esp:2:500:0[1:s256,2:g256]",
+	.want = "n=1 esp/2 spi=300 own=500 e=1:20:256 life=1800",
+};
+/* The home agent's policy */
+FIXTURE_VARIANT_ADD(mnfa, policy_rejects_preferred) {
+	.xf = X(CHACHA20_POLY1305), .life = 3600, .reg = 1800,
+	.mn = "2 1:esp:2:300:0[1:g256,2:cc]",
+	.fa = "2 1:esp:2:500:0[1:g256,2:cc]",
+	.want = "n=1 esp/2 spi=300 own=500 e=2:28:256 life=1800",
+};
+FIXTURE_VARIANT_ADD(mnfa, policy_rejects_all) {
+	.xf = X(AES_GCM_128), .life = 3600, .reg = 1800, NOAGREE,
+	.mn = "2 1:esp:2:300:0[1:g256,2:cc]",
+	.fa = "2 1:esp:2:500:0[1:g256,2:cc]",
+};
+FIXTURE_VARIANT_ADD(mnfa, mn_aead_with_integrity) {
+	/* Rule 1 of negotiate.c applies to the mobile node's proposal */
+	MPOL, NOAGREE, .mn = "2 1:esp:2:300:0[1:g256,2:s256]",
+	.fa = "2 1:esp:2:500:0[1:g256,2:s256]",
+};
+FIXTURE_VARIANT_ADD(mnfa, sha1_legacy) {
+	.xf = XF_ALL, .legacy = true, .life = 3600, .reg = 1800,
+	.mn = "2 1:esp:1:300:0[1:s1]", .fa = "2 1:esp:1:500:0[1:s1]",
+	.want = "n=1 esp/1 spi=300 own=500 i=1:2:160 life=1800",
+};
+/* Lifetime: the smallest of three */
+FIXTURE_VARIANT_ADD(mnfa, life_fa_smallest) {
+	MPOL, .mn = "2 1:esp:2:300:600[1:cc]", .fa = "2 1:esp:2:500:300[1:cc]",
+	.want = "n=1 esp/2 spi=300 own=500 e=1:28:256 life=300",
+};
+FIXTURE_VARIANT_ADD(mnfa, life_mn_smallest) {
+	MPOL, .mn = "2 1:esp:2:300:100[1:cc]", .fa = "2 1:esp:2:500:0[1:cc]",
+	.want = "n=1 esp/2 spi=300 own=500 e=1:28:256 life=100",
+};
+FIXTURE_VARIANT_ADD(mnfa, life_policy_smallest) {
+	.xf = XF_DEFAULT, .life = 1000, .reg = 1800,
+	.mn = "2 1:esp:2:300:0[1:cc]", .fa = "2 1:esp:2:500:5000[1:cc]",
+	.want = "n=1 esp/2 spi=300 own=500 e=1:28:256 life=1000",
+};
+FIXTURE_VARIANT_ADD(mnfa, life_registration_smallest) {
+	MPOL, .mn = "2 1:esp:2:300:0[1:cc]", .fa = "2 1:esp:2:500:0[1:cc]",
+	.want = "n=1 esp/2 spi=300 own=500 e=1:28:256 life=1800",
+};
+FIXTURE_VARIANT_ADD(mnfa, life_all_unbounded) {
+	.xf = XF_DEFAULT, .life = 0, .reg = 65535,
+	.mn = "2 1:esp:2:300:0[1:cc]", .fa = "2 1:esp:2:500:0[1:cc]",
+	.want = "n=1 esp/2 spi=300 own=500 e=1:28:256 life=0",
+};
+FIXTURE_VARIANT_ADD(mnfa, life_fa_first_matching_proposal) {
+	/* Not the 100 s of a proposal without the transform, nor the later 50 */
+	MPOL, .mn = "2 1:esp:2:300:0[1:g256]",
+	.fa = "2 1:esp:2:500:100[1:g128] 2:esp:2:500:700[1:g256] 3:esp:2:500:50[1:g256]",
+	.want = "n=1 esp/2 spi=300 own=500 e=1:20:256 life=700",
+};
+FIXTURE_VARIANT_ADD(mnfa, life_per_protocol) {
+	MPOL, .mn = "2 1:esp:2:300:0[1:g256] 1:ah:1:301:200[1:s256]",
+	.fa = "2 1:ah:1:600:0[1:s256] 2:esp:2:500:900[1:g256]",
+	.want = "n=1 esp/2 spi=300 own=500 e=1:20:256 life=900 ah/1 spi=301 own=600 i=1:12:256 life=200",
+};
+/* Equal SPIs (6.2) */
+FIXTURE_VARIANT_ADD(mnfa, spi_equal) {
+	MPOL, NOAGREE, .mn = "2 1:esp:2:500:0[1:cc]",
+	.fa = "2 1:esp:2:500:0[1:cc]",
+};
+FIXTURE_VARIANT_ADD(mnfa, spi_equal_next_group_other_protocol) {
+	MPOL, .mn = "2 1:esp:2:500:0[1:cc] 2:ah:1:400:0[1:s256]",
+	.fa = "2 1:esp:2:500:0[1:cc] 2:ah:1:401:0[1:s256]",
+	.want = "n=2 ah/1 spi=400 own=401 i=1:12:256 life=1800",
+};
+FIXTURE_VARIANT_ADD(mnfa, spi_equal_across_protocols_is_fine) {
+	MPOL, .mn = "2 1:esp:2:500:0[1:cc]", .fa = "2 1:ah:1:600:0[1:s256] 2:esp:2:600:0[1:cc]",
+	.want = "n=1 esp/2 spi=500 own=600 e=1:28:256 life=1800",
+};
+/* Malformed and misused */
+FIXTURE_VARIANT_ADD(mnfa, mn_spi_mixed) {
+	MPOL, .err = NE(SPI_MIXED), .code = 134,
+	.mn = "2 1:esp:2:300:0[1:g256] 2:esp:2:301:0[1:cc]",
+	.fa = "2 1:esp:2:500:0[1:cc]",
+};
+FIXTURE_VARIANT_ADD(mnfa, fa_spi_mixed) {
+	MPOL, .err = NE(SPI_MIXED), .code = 134,
+	.mn = "2 1:esp:2:300:0[1:cc]",
+	.fa = "2 1:esp:2:500:0[1:cc] 2:esp:2:501:0[1:g256]",
+};
+FIXTURE_VARIANT_ADD(mnfa, fa_malformed) {
+	MPOL, BAD(XFORM_COUNT), .mn = "2 1:esp:2:300:0[1:cc]",
+	.fa = "2 1:esp:2:500:0[1:cc]#2",
+};
+FIXTURE_VARIANT_ADD(mnfa, mn_malformed_first) {
+	MPOL, BAD(PROP_FIELD), .mn = "2 1:esp:2:255:0[1:cc]",
+	.fa = "2 1:esp:2:500:0[1:cc]#2",
+};
+FIXTURE_VARIANT_ADD(mnfa, mn_offer_of_other_pair) {
+	MPOL, .err = NE(SUBTYPE), .code = 128, .mn = "1 1:esp:2:300:0[1:cc]",
+	.fa = "2 1:esp:2:500:0[1:cc]",
+};
+FIXTURE_VARIANT_ADD(mnfa, fa_offer_of_other_pair) {
+	MPOL, .err = NE(SUBTYPE), .code = 128, .mn = "2 1:esp:2:300:0[1:cc]",
+	.fa = "3 1:esp:2:500:0[1:cc]",
+};
+
+/* --- the FA's check of the home agent's MN-FA answer --------------------- */
+
+FIXTURE(fa_check) {
+};
+
+FIXTURE_VARIANT(fa_check) {
+	const char *offer;
+	const char *answer;
+	u32 reg;
+	int err;
+	const char *want;	/* spi= the MN's, own= the FA's */
+};
+
+FIXTURE_SETUP(fa_check)
+{
+}
+
+FIXTURE_TEARDOWN(fa_check)
+{
+}
+
+TEST_F(fa_check, table)
+{
+	struct mipkex_nego_choice c;
+	struct bytes o, a;
+	char got[512];
+	int ret;
+
+	offer_bytes(variant->offer, &o);
+	offer_bytes(variant->answer, &a);
+	memset(&c, 0xa5, sizeof(c));
+	ret = check_mnfa(&o, &a, variant->reg ? variant->reg : 1800, &c);
+	ASSERT_EQ(variant->err, ret) {
+		TH_LOG("%s", mipkex_nego_strerror(ret));
+	}
+	if (ret) {
+		ASSERT_EQ(0, c.n_sa);
+		ASSERT_EQ(0, c.number);
+		return;
+	}
+	fmt_choice(&c, true, got, sizeof(got));
+	ASSERT_STREQ(variant->want, got);
+}
+
+#define FA_OFFER	"2 1:esp:2:500:600[1:cc] 2:esp:2:500:0[1:g256]" \
+			" 3:ah:1:501:0[1:s256] 4:esp:2:500:100[1:g256]"
+
+FIXTURE_VARIANT_ADD(fa_check, accept_mn_numbers) {
+	.offer = FA_OFFER, .answer = "2 7:esp:2:300:0[4:g256]",
+	.want = "n=7 esp/2 spi=300 own=500 e=4:20:256 life=1800",
+};
+FIXTURE_VARIANT_ADD(fa_check, accept_group_across_fa_proposals) {
+	.offer = FA_OFFER,
+	.answer = "2 1:ah:1:301:60[2:s256] 1:esp:2:300:600[1:cc]",
+	.want = "n=1 ah/1 spi=301 own=501 i=2:12:256 life=60 esp/2 spi=300 own=500 e=1:28:256 life=600",
+};
+FIXTURE_VARIANT_ADD(fa_check, accept_lifetime_equal) {
+	.offer = FA_OFFER, .answer = "2 1:esp:2:300:600[1:cc]",
+	.want = "n=1 esp/2 spi=300 own=500 e=1:28:256 life=600",
+};
+FIXTURE_VARIANT_ADD(fa_check, accept_zero_below_bound) {
+	.offer = FA_OFFER, .answer = "2 1:esp:2:300:0[1:cc]", .reg = 60,
+	.want = "n=1 esp/2 spi=300 own=500 e=1:28:256 life=60",
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_zero_above_bound) {
+	.offer = FA_OFFER, .answer = "2 1:esp:2:300:0[1:cc]",
+	.err = NE(LIFETIME),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_lifetime_longer) {
+	.offer = FA_OFFER, .answer = "2 1:esp:2:300:601[1:cc]",
+	.err = NE(LIFETIME),
+};
+FIXTURE_VARIANT_ADD(fa_check, lifetime_of_first_matching_proposal) {
+	/* g256 is in proposals 2 (0: the registration's) and 4 (100 s) */
+	.offer = FA_OFFER, .answer = "2 1:esp:2:300:1800[1:g256]",
+	.want = "n=1 esp/2 spi=300 own=500 e=1:20:256 life=1800",
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_transform_not_offered) {
+	.offer = FA_OFFER, .answer = "2 1:esp:2:300:0[1:g128]",
+	.err = NE(NOT_OFFERED),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_attributes_differ) {
+	.offer = FA_OFFER, .answer = "2 1:esp:2:300:0[1:cc+14.2.256]",
+	.err = NE(NOT_OFFERED),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_keys_differ) {
+	.offer = FA_OFFER, .answer = "2 1:esp:2:300:0[1:cc/2]",
+	.err = NE(NOT_OFFERED),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_transform_of_other_protocol) {
+	/* s256 was offered for AH only */
+	.offer = FA_OFFER, .answer = "2 1:esp:1:300:0[1:s256]",
+	.err = NE(GROUP),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_protocol_id_mismatch) {
+	.offer = "2 1:esp:1:500:0[1:s256] 2:esp:2:500:0[1:cc]",
+	.answer = "2 1:esp:2:300:0[1:s256]", .err = NE(NOT_OFFERED),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_spi_equal) {
+	.offer = FA_OFFER, .answer = "2 1:esp:2:500:0[1:g256]",
+	.err = NE(SPI_EQUAL),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_spi_equal_in_group) {
+	.offer = FA_OFFER,
+	.answer = "2 1:esp:2:300:0[1:g256] 1:ah:1:501:0[1:s256]",
+	.err = NE(SPI_EQUAL),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_spi_reserved) {
+	.offer = FA_OFFER, .answer = "2 1:esp:2:255:0[1:g256]",
+	.err = EE(PROP_FIELD),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_two_numbers) {
+	.offer = FA_OFFER,
+	.answer = "2 1:esp:2:300:0[1:g256] 2:ah:1:301:0[1:s256]",
+	.err = NE(GROUP),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_protocol_twice) {
+	.offer = FA_OFFER,
+	.answer = "2 1:esp:2:300:0[1:g256] 1:esp:2:300:0[1:cc]",
+	.err = NE(GROUP),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_two_picks) {
+	.offer = FA_OFFER, .answer = "2 1:esp:2:300:0[1:g256,2:cc]",
+	.err = NE(PICK),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_unusable_pick) {
+	.offer = "2 1:esp:2:500:0[1:g]", .answer = "2 1:esp:2:300:0[1:g]",
+	.err = NE(PICK),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_pick_of_a_type_not_taken) {
+	.offer = "2 1:esp:2:500:0[1:g256,2:s256]",
+	.answer = "2 1:esp:2:300:0[2:s256]", .err = NE(PICK),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_subtype) {
+	.offer = FA_OFFER, .answer = "3 1:esp:2:300:0[1:g256]",
+	.err = NE(SUBTYPE),
+};
+FIXTURE_VARIANT_ADD(fa_check, reject_malformed) {
+	.offer = FA_OFFER, .answer = "2 1:esp:2:300:0[1:g256]#2",
+	.err = EE(XFORM_COUNT),
+};
+
+/* The mobile node's check of an answer whose SPI is its own (6.2) */
+TEST(answer_spi_equal)
+{
+	struct mipkex_nego_choice c;
+	struct bytes o, a;
+
+	offer_bytes("2 1:esp:2:300:0[1:cc] 1:ah:1:400:0[1:s256]", &o);
+	offer_bytes("2 1:esp:2:300:0[1:cc] 1:ah:1:401:0[1:s256]", &a);
+	ASSERT_EQ(NE(SPI_EQUAL), check_answer(&o, &a, 1800, &c));
+	ASSERT_EQ(0, c.n_sa);
+	offer_bytes("2 1:esp:2:301:0[1:cc] 1:ah:1:400:0[1:s256]", &a);
+	ASSERT_EQ(NE(SPI_EQUAL), check_answer(&o, &a, 1800, &c));
+	/* The other protocol's SPI is no concern */
+	offer_bytes("2 1:esp:2:400:0[1:cc] 1:ah:1:300:0[1:s256]", &a);
+	ASSERT_EQ(0, check_answer(&o, &a, 1800, &c));
+}
+
+TEST(set_own_spi)
+{
+	struct mipkex_nego_policy pol;
+	struct mipkex_nego_choice c;
+	struct bytes o;
+
+	policy(&pol, XF_DEFAULT, 3600, false);
+	offer_bytes("1 1:esp:2:300:0[1:g256] 1:ah:1:400:0[1:s256]", &o);
+	ASSERT_EQ(0, respond(&o, &pol, 1800, &c));
+	ASSERT_EQ(NE(SPI_EQUAL), mipkex_nego_set_own_spi(&c, 50, 300));
+	ASSERT_EQ(0, c.sa[0].own_spi);
+	ASSERT_EQ(NE(ARG), mipkex_nego_set_own_spi(&c, 50, 255));
+	ASSERT_EQ(NE(ARG), mipkex_nego_set_own_spi(&c, 17, 1000));
+	ASSERT_EQ(0, mipkex_nego_set_own_spi(&c, 50, 400));
+	ASSERT_EQ(NE(SPI_EQUAL), mipkex_nego_set_own_spi(&c, 51, 400));
+	ASSERT_EQ(0, mipkex_nego_set_own_spi(&c, 51, 300));
+	ASSERT_EQ(400, c.sa[0].own_spi);
+	ASSERT_EQ(300, c.sa[1].own_spi);
+}
+
+/* The FA-HA pair: 6.4 on the FA's offer, no denial, an NVSE answer. */
+TEST(faha)
+{
+	static const u8 want[] = {
+		0x86, 0x2a, 0x00, 0x00, 0x00, 0x00, 0x7e, 0xd9, 0x00, 0x05,
+		0x03, 0x00,
+		/* proposal 2, ESP, id 2, 1 transform, 1800 s, SPI 0x1000 */
+		0x00, 0x06, 0x00, 0x20, 0x02, 0x32, 0x02, 0x01,
+		0x00, 0x00, 0x07, 0x08, 0x00, 0x00, 0x10, 0x00,
+		0x00, 0x07, 0x00, 0x10, 0x01, 0x01, 0x00, 0x14, 0x01, 0x00,
+		0x00, 0x0e, 0x00, 0x02, 0x00, 0x80,
+	};
+	struct mipkex_nego_policy pol;
+	struct mipkex_nego_choice c, back;
+	struct mipkex_wbuf w;
+	struct bytes o, a;
+	u8 buf[128];
+
+	policy(&pol, X(AES_GCM_128), 3600, false);
+	offer_bytes("3 1:esp:2:700:0[1:g256] 2:esp:2:700:0[1:g128]", &o);
+	ASSERT_EQ(0, mipkex_nego_respond_faha(o.b, o.n, &pol, 1800, &c));
+	ASSERT_EQ(3, c.subtype);
+	ASSERT_EQ(NE(SPI_EQUAL), mipkex_nego_set_own_spi(&c, 50, 700));
+	ASSERT_EQ(0, mipkex_nego_set_own_spi(&c, 50, 0x1000));
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(0, mipkex_nego_put_faha_reply(&w, VENDOR, &c));
+	ASSERT_EQ(sizeof(want), w.len);
+	ASSERT_EQ(0, memcmp(want, buf, sizeof(want)));
+	nvse_value(_metadata, &w, &a);
+	/* The FA checks it as any initiator does */
+	ASSERT_EQ(0, check_answer(&o, &a, 1800, &back));
+	ASSERT_EQ(0x1000, back.sa[0].peer_spi);
+	ASSERT_EQ(700, back.sa[0].own_spi);
+
+	/* Wrong builder for the pair */
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(NE(ARG), mipkex_nego_put_mnfa_fa(&w, VENDOR, &c));
+	ASSERT_EQ(0, w.len);
+
+	/* Nothing acceptable: no agreement, not a denial */
+	policy(&pol, X(CHACHA20_POLY1305), 3600, false);
+	ASSERT_EQ(NE(NO_AGREEMENT),
+		  mipkex_nego_respond_faha(o.b, o.n, &pol, 1800, &c));
+	ASSERT_EQ(0, mipkex_nego_reply_code(NE(NO_AGREEMENT)));
+	ASSERT_EQ(0, c.n_sa);
+	/* Another pair's offer, a malformed one */
+	offer_bytes("2 1:esp:2:700:0[1:g256]", &o);
+	ASSERT_EQ(NE(SUBTYPE),
+		  mipkex_nego_respond_faha(o.b, o.n, &pol, 1800, &c));
+	offer_bytes("3 1:esp:2:700:0[1:cc] 2:esp:2:701:0[1:cc]", &o);
+	ASSERT_EQ(NE(SPI_MIXED),
+		  mipkex_nego_respond_faha(o.b, o.n, &pol, 1800, &c));
+	ASSERT_EQ(134, mipkex_nego_reply_code(NE(SPI_MIXED)));
+}
+
+/* The MN-FA answers' bytes: one choice, two SPIs, two kinds of extension. */
+TEST(mnfa_reply_bytes)
+{
+	static const u8 to_mn[] = {
+		0x26, 0x00, 0x00, 0x22, 0x00, 0x00, 0x7e, 0xd9, 0x00, 0x05,
+		0x02, 0x00,
+		0x00, 0x06, 0x00, 0x1a, 0x03, 0x32, 0x02, 0x01,
+		0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x02, 0x00,
+		0x00, 0x07, 0x00, 0x0a, 0x05, 0x01, 0x00, 0x1c, 0x01, 0x00,
+	};
+	static const u8 to_fa[] = {
+		0x86, 0x24, 0x00, 0x00, 0x00, 0x00, 0x7e, 0xd9, 0x00, 0x05,
+		0x02, 0x00,
+		0x00, 0x06, 0x00, 0x1a, 0x03, 0x32, 0x02, 0x01,
+		0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x01, 0x00,
+		0x00, 0x07, 0x00, 0x0a, 0x05, 0x01, 0x00, 0x1c, 0x01, 0x00,
+	};
+	struct mipkex_nego_policy pol;
+	struct mipkex_nego_choice c, bad;
+	struct mipkex_wbuf w;
+	struct bytes mn, fa;
+	u8 buf[128];
+
+	policy(&pol, XF_DEFAULT, 3600, false);
+	offer_bytes("2 3:esp:2:0x100:100[5:cc]", &mn);
+	offer_bytes("2 1:esp:2:0x200:0[1:cc]", &fa);
+	ASSERT_EQ(0, respond_mnfa(&mn, &fa, &pol, 1800, &c));
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(0, mipkex_nego_put_mnfa_mn(&w, VENDOR, &c));
+	ASSERT_EQ(sizeof(to_mn), w.len);
+	ASSERT_EQ(0, memcmp(to_mn, buf, sizeof(to_mn)));
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(0, mipkex_nego_put_mnfa_fa(&w, VENDOR, &c));
+	ASSERT_EQ(sizeof(to_fa), w.len);
+	ASSERT_EQ(0, memcmp(to_fa, buf, sizeof(to_fa)));
+	/* One byte short: an error, nothing past the buffer */
+	mipkex_wbuf_init(&w, buf, sizeof(to_fa) - 1);
+	ASSERT_EQ(-MIPKEX_WIRE_E_NO_SPACE,
+		  mipkex_nego_put_mnfa_fa(&w, VENDOR, &c));
+
+	bad = c;
+	bad.subtype = 3;
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(NE(ARG), mipkex_nego_put_mnfa_mn(&w, VENDOR, &bad));
+	bad = c;
+	bad.sa[0].own_spi = bad.sa[0].peer_spi;
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(NE(SPI_EQUAL), mipkex_nego_put_mnfa_fa(&w, VENDOR, &bad));
+	ASSERT_EQ(0, w.len);
+}
+
+/* The FA's offers: NVSEs; its MN-FA SPI differs from the mobile node's. */
+TEST(fa_offer)
+{
+	struct mipkex_nego_policy pol;
+	struct mipkex_wbuf w, wc;
+	struct bytes mn, got, want;
+	u8 buf[MAXP], cbuf[MAXP];
+
+	policy(&pol, XF_ALL, 3600, true);
+	offer_bytes("2 1:esp:2:700:0[1:cc] 2:ah:1:800:0[1:s256]", &mn);
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(0, mipkex_nego_put_fa_offer(&w, VENDOR, &pol, 2, 800, 60,
+					      mn.b, mn.n));
+	nvse_value(_metadata, &w, &got);
+	/* The same value as the mobile node's builder writes in a CVSE */
+	mipkex_wbuf_init(&wc, cbuf, sizeof(cbuf));
+	ASSERT_EQ(0, mipkex_nego_put_offer(&wc, VENDOR, &pol, 2, 800, 60));
+	cvse_value(_metadata, &wc, &want);
+	ASSERT_EQ(want.n, got.n);
+	ASSERT_EQ(0, memcmp(want.b, got.b, got.n));
+
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(NE(SPI_EQUAL),
+		  mipkex_nego_put_fa_offer(&w, VENDOR, &pol, 2, 700, 60,
+					   mn.b, mn.n));
+	ASSERT_EQ(0, w.len);
+	ASSERT_EQ(NE(ARG), mipkex_nego_put_fa_offer(&w, VENDOR, &pol, 2, 800,
+						    60, NULL, 0));
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(NE(ARG), mipkex_nego_put_fa_offer(&w, VENDOR, &pol, 1, 800,
+						    60, mn.b, mn.n));
+	offer_bytes("1 1:esp:2:700:0[1:cc]", &mn);
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(NE(SUBTYPE), mipkex_nego_put_fa_offer(&w, VENDOR, &pol, 2,
+							800, 60, mn.b, mn.n));
+	offer_bytes("2 1:esp:2:700:0[1:cc]#3", &mn);
+	ASSERT_EQ(EE(XFORM_COUNT),
+		  mipkex_nego_put_fa_offer(&w, VENDOR, &pol, 2, 800, 60, mn.b,
+					   mn.n));
+	/* FA-HA: no mobile node's offer needed, any SPI */
+	mipkex_wbuf_init(&w, buf, sizeof(buf));
+	ASSERT_EQ(0, mipkex_nego_put_fa_offer(&w, VENDOR, &pol, 3, 700, 0,
+					      NULL, 0));
+	nvse_value(_metadata, &w, &got);
+	ASSERT_EQ(3, got.b[0]);
+	/* Every size too small: an error, no write past it */
+	for (size_t cap = 0; cap < w.len; cap++) {
+		u8 *b = malloc(cap ? cap : 1);
+		struct mipkex_wbuf s;
+
+		ASSERT_NE(NULL, b);
+		mipkex_wbuf_init(&s, b, cap);
+		ASSERT_EQ(-MIPKEX_WIRE_E_NO_SPACE,
+			  mipkex_nego_put_fa_offer(&s, VENDOR, &pol, 3, 700, 0,
+						   NULL, 0));
+		free(b);
+	}
+}
+
+/*
+ * Every pair of policies for the MN and the FA, through the home agent
+ * accepting everything: the choice is the mobile node's most preferred
+ * transform the FA also offers, and both ends accept their answers.
+ */
+TEST(mnfa_every_pair)
+{
+	static const u8 order[] = {
+		MIPKEX_XFORM_AES_GCM_256, MIPKEX_XFORM_AES_GCM_128,
+		MIPKEX_XFORM_CHACHA20_POLY1305, MIPKEX_XFORM_HMAC_SHA256_128,
+		MIPKEX_XFORM_HMAC_SHA1_96,
+	};
+	struct mipkex_nego_policy pm, pf, ph;
+	struct mipkex_nego_choice c, back;
+	struct bytes mn, fa, a;
+	struct mipkex_wbuf w;
+	unsigned int m, f, i, n_none = 0;
+	u8 buf[MAXP];
+	int ret, want;
+
+	policy(&ph, XF_ALL, 3600, true);
+	for (m = 1; m < 1U << __MIPKEX_XFORM_MAX; m++)
+	for (f = 1; f < 1U << __MIPKEX_XFORM_MAX; f++) {
+		policy(&pm, m, 0, true);
+		policy(&pf, f, 0, true);
+		mipkex_wbuf_init(&w, buf, sizeof(buf));
+		ASSERT_EQ(0, mipkex_nego_put_offer(&w, VENDOR, &pm, 2, 5000,
+						   600));
+		cvse_value(_metadata, &w, &mn);
+		mipkex_wbuf_init(&w, buf, sizeof(buf));
+		ASSERT_EQ(0, mipkex_nego_put_fa_offer(&w, VENDOR, &pf, 2, 6000,
+						      300, mn.b, mn.n));
+		nvse_value(_metadata, &w, &fa);
+		want = -1;
+		for (i = 0; i < ARRAY_SIZE(order) && want < 0; i++)
+			if (m & f & (1U << order[i]))
+				want = order[i];
+		ret = respond_mnfa(&mn, &fa, &ph, 1800, &c);
+		if (want < 0) {
+			ASSERT_EQ(NE(NO_AGREEMENT), ret);
+			n_none++;
+			continue;
+		}
+		ASSERT_EQ(0, ret);
+		ASSERT_EQ(want, c.sa[0].encr.number ? c.sa[0].encr.xform :
+			  c.sa[0].integ.xform);
+		ASSERT_EQ(300, c.sa[0].lifetime);
+		mipkex_wbuf_init(&w, buf, sizeof(buf));
+		ASSERT_EQ(0, mipkex_nego_put_mnfa_mn(&w, VENDOR, &c));
+		cvse_value(_metadata, &w, &a);
+		ASSERT_EQ(0, check_answer(&mn, &a, 1800, &back));
+		ASSERT_EQ(6000, back.sa[0].peer_spi);
+		mipkex_wbuf_init(&w, buf, sizeof(buf));
+		ASSERT_EQ(0, mipkex_nego_put_mnfa_fa(&w, VENDOR, &c));
+		nvse_value(_metadata, &w, &a);
+		ASSERT_EQ(0, check_mnfa(&fa, &a, 1800, &back));
+		ASSERT_EQ(5000, back.sa[0].peer_spi);
+		ASSERT_EQ(6000, back.sa[0].own_spi);
+	}
+	ASSERT_LT(0, n_none);
 }
 
 /* --- Diffie-Hellman groups ----------------------------------------------- */
