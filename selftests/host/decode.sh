@@ -703,11 +703,13 @@ done
 ok $misplaced_ok "misplaced SA payloads: FA-HA in a CVSE, MN-HA in an NVSE, an NVSE one without an FA-HA authentication after it"
 
 # --- --keys: the worked messages of protocol.rst section 10 --------------------
-# The messages (10.5, 10.6, 10.10, 10.11-10.13), the keys (its common inputs)
+# The messages (every "Message (N bytes), FROM to TO, MODE" dump, found by
+# that title; its subsection from the headings), the keys (its common inputs)
 # and the expected plaintexts are read from the document itself, the way
 # vectors.sh does; the expected fingerprints of the delivered keys (8.6.5)
 # are computed here with python3-cryptography's KBKDF. One hex file per
-# message in $TMP/w/, and expect.json.
+# message in $TMP/w/, expect.json, and names ("index|subsection|FROM to TO,
+# MODE" per message: the tests below find a message by that name).
 DOC=$(dirname "$0")/../../Documentation/protocol.rst
 KEYS_PLAN=16
 mkworked() {
@@ -728,8 +730,9 @@ faha, faha_spi = re.search(r"FA-HA key = 32 bytes ``([0-9a-f]{64})``, SPI "
                            r"0x([0-9a-f]{8})", common).groups()
 sec = title = cur = None
 msgs, fields = [], {}
-for line in lines[start:]:
-    if re.match(r"^10\.\d+ ", line):
+for n, line in enumerate(lines[start:-1], start):
+    # A heading: "10.N title", underlined.
+    if re.match(r"^10\.\d+ ", line) and set(lines[n + 1]) == {"-"}:
         sec = line.split()[0]
     if line.endswith("::") and not line.startswith(" "):
         title, cur = line[:-2].rstrip(), None
@@ -764,8 +767,14 @@ def fpr(key):
 
 ident = fields[("10.2", "NAI element, AES-256-GCM")]
 expect = []
-assert [m[0] for m in msgs] == ["10.5", "10.6", "10.10", "10.11", "10.11",
-                                "10.12", "10.12", "10.13", "10.13"]
+names = [t.split("), ", 1)[1] for _, t, _ in msgs]
+assert len(set(names)) == len(names), names
+assert {"MN to FA, X25519", "MN to FA, KDC", "FA to HA, KDC",
+        "FA to HA, X25519", "HA to FA, stateful", "HA to FA, semi-stateful",
+        "HA to FA, DH"} <= set(names), names
+with open(out + "/names", "w") as f:
+    for i, (s, t, _) in enumerate(msgs):
+        f.write("%d|%s|%s\n" % (i, s, names[i]))
 for i, (s, t, b) in enumerate(msgs):
     e = dict(name="%s %s" % (s, t), type=b[0], sa=[])
     if b[0] == 1:
@@ -921,19 +930,29 @@ else
 	mkworked "$TMP/w"
 	chmod 600 "$TMP"/w/*.conf
 	wk() { cat "$TMP/w/m$1.hex"; }
+	# wi NAME: the index of the message named NAME; ws NAME: its subsection.
+	wi() { awk -F'|' -v n="$1" '$3 == n { print $1 }' "$TMP/w/names"; }
+	ws() { awk -F'|' -v n="$1" '$3 == n { print $2 }' "$TMP/w/names"; }
+	NW=$(wc -l <"$TMP/w/names")
+	RQ=$(wi "MN to FA, X25519")
+	RLK=$(wi "FA to HA, KDC")
+	RLX=$(wi "FA to HA, X25519")
+	ST=$(wi "HA to FA, stateful")
+	SEMI=$(wi "HA to FA, semi-stateful")
+	DH=$(wi "HA to FA, DH")
 	nodelivered() { ! grep -qiFf "$TMP/w/keys" "$TMP/out"; }
 
 	all_ok=0
-	for i in 0 1 2 3 4 5 6 7 8; do
+	for i in $(seq 0 $((NW - 1))); do
 		run -j decode --keys "$TMP/w/keys.conf" hex "$(wk $i)"
 		if [ "$rc" != 0 ] || ! keys_check $i good || ! nodelivered; then
 			echo "# message $i: status $rc $(head -c 300 "$TMP/err")"
 			all_ok=1
 		fi
 	done
-	ok $all_ok "--keys, JSON: every worked message of 10.5-10.13 verifies and decrypts: NAI, home address, SA SPIs, lifetimes, key fingerprints (no key shown)"
+	ok $all_ok "--keys, JSON: every worked message of section 10 ($NW) verifies and decrypts: NAI, home address, SA SPIs, lifetimes, key fingerprints (no key shown)"
 
-	run decode --keys "$TMP/w/keys.conf" hex "$(wk 0)"
+	run decode --keys "$TMP/w/keys.conf" hex "$(wk $RQ)"
 	[ "$rc" = 0 ] &&
 		grep -qx '    decryption: OK (AES-256-GCM, KEY0 SPI 0x00001001, nonce direction 1 index 0)' "$TMP/out" &&
 		grep -qx '      nai: "alice@example.org"' "$TMP/out" &&
@@ -941,9 +960,9 @@ else
 		grep -qx '      address: 10.1.1.1' "$TMP/out" &&
 		grep -qx '    verification: verified (HMAC-SHA256, KEY0 SPI 0x00001001)' "$TMP/out" &&
 		grep -qx '  result: well formed' "$TMP/out"
-	ok $? "--keys, text: request 10.5, NAI and home address decrypted, MN-HA verified"
-	run decode --keys "$TMP/w/keys.conf" hex "$(wk 3)"
-	fp=$("$PY" -c 'import json, sys; print(" ".join(a["fingerprint"] for a in json.load(open(sys.argv[1]))[3]["sa"]))' "$TMP/w/expect.json")
+	ok $? "--keys, text: request $(ws "MN to FA, X25519"), NAI and home address decrypted, MN-HA verified"
+	run decode --keys "$TMP/w/keys.conf" hex "$(wk $ST)"
+	fp=$("$PY" -c 'import json, sys; print(" ".join(a["fingerprint"] for a in json.load(open(sys.argv[1]))[int(sys.argv[2])]["sa"]))' "$TMP/w/expect.json" "$ST")
 	want=$(for f in $fp; do echo "      key fingerprint: $f"; done)
 	[ "$rc" = 0 ] && [ "$(grep '^      key fingerprint: ' "$TMP/out")" = "$want" ] &&
 		[ "$(grep -c '^      key: 32 bytes, not shown (--show-keys shows it)$' "$TMP/out")" = 4 ] &&
@@ -952,21 +971,21 @@ else
 		grep -qx '      lifetime: 1800 s' "$TMP/out" &&
 		grep -qx '    verification: verified (HMAC-SHA256, FA-HA peer 10.0.0.2 SPI 0x00002001)' "$TMP/out" &&
 		nodelivered
-	ok $? "--keys, text: stateful reply 10.11, four key fingerprints, no key shown"
+	ok $? "--keys, text: stateful reply $(ws "HA to FA, stateful"), four key fingerprints, no key shown"
 
 	show_ok=0
-	for i in 3 5 7; do
+	for i in $ST $SEMI $DH; do
 		run -j decode --keys "$TMP/w/keys.conf" --show-keys hex "$(wk $i)"
 		[ "$rc" = 0 ] && keys_check $i show || show_ok=1
 	done
-	run decode --keys "$TMP/w/keys.conf" --show-keys hex "$(wk 5)"
+	run decode --keys "$TMP/w/keys.conf" --show-keys hex "$(wk $SEMI)"
 	[ "$show_ok" = 0 ] && [ "$rc" = 0 ] &&
-		[ "$("$PY" -c 'import json, sys; print(" ".join(a["key"] for a in json.load(open(sys.argv[1]))[5]["sa"]))' "$TMP/w/expect.json")" = \
+		[ "$("$PY" -c 'import json, sys; print(" ".join(a["key"] for a in json.load(open(sys.argv[1]))[int(sys.argv[2])]["sa"]))' "$TMP/w/expect.json" "$SEMI")" = \
 		  "$(sed -n 's/^      key: \([0-9a-f]\{64\}\)$/\1/p' "$TMP/out" | tr '\n' ' ' | sed 's/ $//')" ]
 	ok $? "--show-keys prints every delivered key (JSON and text)"
 
 	wrong_ok=0
-	for i in 0 2 3 7; do
+	for i in $RQ $RLK $RLX $ST $DH; do
 		run -j decode --keys "$TMP/w/bad.conf" hex "$(wk $i)"
 		if [ "$rc" != 0 ] || ! keys_check $i wrongkey; then
 			echo "# message $i: status $rc"
@@ -974,7 +993,7 @@ else
 		fi
 	done
 	ok $wrong_ok "wrong KEY0 and FA-HA key: every authenticator FAILED, every element a tag mismatch, exit 0"
-	run decode --keys "$TMP/w/bad.conf" hex "$(wk 3)"
+	run decode --keys "$TMP/w/bad.conf" hex "$(wk $ST)"
 	[ "$rc" = 0 ] &&
 		grep -qx '    verification: FAILED (HMAC-SHA256, KEY0 SPI 0x00001001): the authenticator does not match: wrong key, or the message was altered' "$TMP/out" &&
 		grep -qx '    decryption: FAILED (AES-256-GCM, KEY0 SPI 0x00001001, nonce direction 2 index 0): tag mismatch: wrong key, or the message was altered (the MN-HA authenticator fails too)' "$TMP/out" &&
@@ -983,7 +1002,7 @@ else
 	ok $? "wrong keys, text: FAILED verdicts and tag-mismatch messages"
 
 	flip_ok=0
-	for i in 0 3 5 7; do
+	for i in $RQ $ST $SEMI $DH; do
 		n=0
 		for off in $(sealed_offsets "$TMP/w/m$i.hex"); do
 			flip "$TMP/w/m$i.hex" $((off + 3))
@@ -997,9 +1016,10 @@ else
 		[ "$n" -gt 0 ] || flip_ok=1
 	done
 	ok $flip_ok "a flipped byte in each encrypted element: that element fails, the others decrypt"
-	# The ciphertext of KEY3 for the FA: the last encrypted element of 10.11.
-	off=$(sealed_offsets "$TMP/w/m3.hex" | tail -n 1)
-	flip "$TMP/w/m3.hex" $((off + 3))
+	# The ciphertext of KEY3 for the FA: the last encrypted element of the
+	# stateful reply.
+	off=$(sealed_offsets "$TMP/w/m$ST.hex" | tail -n 1)
+	flip "$TMP/w/m$ST.hex" $((off + 3))
 	run decode --keys "$TMP/w/keys.conf" hex "$(cat "$TMP/flip.hex")"
 	[ "$rc" = 0 ] && grep -qx '    verification: verified (HMAC-SHA256, KEY0 SPI 0x00001001)' "$TMP/out" &&
 		grep -qx '    verification: FAILED (HMAC-SHA256, FA-HA peer 10.0.0.2 SPI 0x00002001): the authenticator does not match: wrong key, or the message was altered' "$TMP/out" &&
@@ -1007,14 +1027,14 @@ else
 		[ "$(grep -c '^    decryption: OK' "$TMP/out")" = 3 ]
 	ok $? "a flipped byte in the KEY3 NVSE, text: it fails, MN-HA still verifies"
 
-	run -j decode --keys "$TMP/w/peer.conf" hex "$(wk 3)"
+	run -j decode --keys "$TMP/w/peer.conf" hex "$(wk $ST)"
 	[ "$rc" = 0 ] && json_check \
 		'[x["verification"]["status"] for x in d[0]["extensions"] if "verification" in x] == ["no_key", "verified"]' \
 		'[x["verification"]["message"] for x in d[0]["extensions"] if x["type"] == 32] == ["no KEY0 for SPI 4097 (0x00001001) in the key file"]' \
 		'[e["decryption"]["status"] for e in d[0]["elements"] if "decryption" in e] == ["no_key", "no_key", "decrypted", "decrypted"]' \
 		'all(e["decryption"]["message"] == "no KEY0 for SPI 4097 (0x00001001) in the key file" for e in d[0]["elements"] if e.get("extension") == "cvse" and "decryption" in e)'
 	ok $? "no KEY0 for the SPI: MN-HA and the CVSE deliveries say no key, the FA's still decrypt"
-	run decode --keys "$TMP/w/peer.conf" hex "$(wk 2)"
+	run decode --keys "$TMP/w/peer.conf" hex "$(wk $RLK)"
 	[ "$rc" = 0 ] &&
 		grep -qx '    verification: no key (no KEY0 for SPI 4097 (0x00001001) in the key file)' "$TMP/out" &&
 		[ "$(grep -c '^    decryption: no key (no KEY0 for SPI 4097 (0x00001001) in the key file)$' "$TMP/out")" = 2 ] &&
@@ -1022,24 +1042,24 @@ else
 	ok $? "no KEY0 for the SPI, text: the relayed request's FA-HA authenticator still verifies"
 
 	# FA-HA peers: by the datagram's addresses in a capture, by SPI otherwise.
-	mkpcap "$TMP/w/reply.pcap" 1 "udp:434:434:$(wk 3)"
+	mkpcap "$TMP/w/reply.pcap" 1 "udp:434:434:$(wk $ST)"
 	run -j decode --keys "$TMP/w/twopeers.conf" pcap "$TMP/w/reply.pcap"
 	[ "$rc" = 0 ] && json_check \
 		'[x["verification"]["status"] for x in d[0]["extensions"] if x["type"] == 34] == ["failed"]' \
 		'[x["verification"]["peer"] for x in d[0]["extensions"] if x["type"] == 34] == ["10.0.0.2"]' \
 		'[e["decryption"]["status"] for e in d[0]["elements"] if e.get("extension") == "nvse" and e["vendor_type"] == 4] == ["failed", "failed"]'
 	pcap_rc=$?
-	run -j decode --keys "$TMP/w/twopeers.conf" hex "$(wk 3)"
+	run -j decode --keys "$TMP/w/twopeers.conf" hex "$(wk $ST)"
 	[ "$pcap_rc" = 0 ] && [ "$rc" = 0 ] && json_check \
 		'[x["verification"]["status"] for x in d[0]["extensions"] if x["type"] == 34] == ["verified"]' \
 		'[x["verification"]["peer"] for x in d[0]["extensions"] if x["type"] == 34] == ["10.9.9.9"]' \
 		'[(e["decryption"]["status"], e["decryption"]["peer"]) for e in d[0]["elements"] if e.get("extension") == "nvse" and e["vendor_type"] == 4] == [("decrypted", "10.9.9.9")] * 2'
 	ok $? "FA-HA peer: by the capture's source or destination address, else every peer with the SPI"
 	run -j decode --keys "$TMP/w/keys.conf" pcap "$TMP/w/reply.pcap"
-	[ "$rc" = 0 ] && keys_check 3 good
-	ok $? "--keys with a capture: the reply of 10.11 verifies and decrypts"
+	[ "$rc" = 0 ] && keys_check $ST good
+	ok $? "--keys with a capture: the stateful reply of $(ws "HA to FA, stateful") verifies and decrypts"
 
-	run -j decode --keys "$TMP/w/md5.conf" hex "$(wk 0)"
+	run -j decode --keys "$TMP/w/md5.conf" hex "$(wk $RQ)"
 	[ "$rc" = 0 ] && json_check \
 		'[x["verification"] for x in d[0]["extensions"] if x["type"] == 32] == [{"status": "failed", "algorithm": "HMAC-MD5", "key_source": "KEY0", "key_spi": 4097, "message": "a 32-byte authenticator, but HMAC-MD5 gives 16 bytes"}]'
 	ok $? "auth hmac-md5 (legacy): a 32-byte authenticator fails as a wrong length (8.3)"
@@ -1052,7 +1072,7 @@ else
 	ok $? "a plain RFC 5944 message: not checked; without --keys no verdict at all"
 
 	printf '[key0]\nspi = 1\n' >"$TMP/w/broken.conf"
-	run decode --keys "$TMP/w/broken.conf" hex "$(wk 0)"
+	run decode --keys "$TMP/w/broken.conf" hex "$(wk $RQ)"
 	[ "$rc" = 1 ] && [ ! -s "$TMP/out" ] && grep -q 'broken.conf:2: ' "$TMP/err" &&
 		grep -q '^mipkex: decode: --keys .*: cannot use it$' "$TMP/err"
 	ok $? "a key file with errors: exit 1, its errors, no output"
@@ -1073,7 +1093,7 @@ else
 				asan_ok=1
 			fi
 		}
-		for i in 0 1 2 3 4 5 6 7 8; do
+		for i in $(seq 0 $((NW - 1))); do
 			for conf in keys bad peer twopeers md5; do
 				asan -j decode --keys "$TMP/w/$conf.conf" --show-keys hex "$(wk $i)"
 				asan decode --keys "$TMP/w/$conf.conf" hex "$(wk $i)"
@@ -1089,7 +1109,7 @@ else
 		asan decode --keys "$TMP/w/keys.conf" pcap "$TMP/el.pcap"
 		asan decode --keys "$TMP/w/keys.conf" hex "$(el full)"
 		asan -j decode --keys "$TMP/w/keys.conf" hex "$(el afterauth)"
-		asan decode --keys "$TMP/w/broken.conf" hex "$(wk 0)"
+		asan decode --keys "$TMP/w/broken.conf" hex "$(wk $RQ)"
 		ok $asan_ok "ASan+UBSan build (make -C userspace asan): the --keys decodes run clean, with the same output"
 	else
 		sed 's/^/# /' "$TMP/asan.log" | tail -5

@@ -5,9 +5,11 @@
 # against its generator, selftests/protocol/vectors.py, an implementation of
 # the document independent of the module: the section must be the generator's
 # output byte for byte, and selftests/protocol/kdc_vectors.json its --kdc-json
-# output; every worked message (requests 10.5, 10.6, 10.10, replies
-# 10.11-10.13) must decode with "mipkex -j decode" into the expected
-# elements; the values as printed in the document are recomputed here from
+# output; every worked message (the requests as the MN sends them and as
+# the FA relays them, the replies as the HA sends them and as the FA relays
+# them, found by their titles, and the subsection numbers by the headings
+# and the registration table) must decode with "mipkex -j decode" into the
+# expected elements; the values as printed in the document are recomputed here from
 # the document's rules (KDF, AEAD, authenticators, KDC keys, X25519), not
 # taken from the generator. Needs /usr/bin/python3 with the
 # python3-cryptography package (skip, exit 4, without it).
@@ -33,7 +35,7 @@ trap 'rm -rf "$TMP"' EXIT
 . "$(dirname "$0")/../lib.sh"
 ok() { tap_result "$@"; } # status description
 
-NPLAN=26
+NPLAN=30
 echo "1..$NPLAN"
 
 # 1: the document's section 10 is the generator's output, byte for byte.
@@ -67,8 +69,9 @@ def blocks(path):
     lines = open(path).read().split("\n")
     start = lines.index("10. Worked examples and test vectors")
     fields, dumps, title, cur, sec = {}, {}, None, None, None
-    for line in lines[start:]:
-        if re.match(r"^10\.\d+ ", line):
+    for n, line in enumerate(lines[start:-1], start):
+        # A heading: "10.N title", underlined.
+        if re.match(r"^10\.\d+ ", line) and set(lines[n + 1]) == {"-"}:
             sec = line
         if line.endswith("::") and not line.startswith(" "):
             title = line[:-2].rstrip() or sec
@@ -95,49 +98,65 @@ def blocks(path):
     return fields, dumps
 EOF
 
-# Both dumps have the title "Message (N bytes)": keep them in document order.
-mapfile -t HEXES < <("$PY" - "$TMP" "$DOC" <<'EOF'
-import sys
-sys.path.insert(0, sys.argv[1])
-lines = open(sys.argv[2]).read().split("\n")
+# The message dumps, "Message (N bytes), FROM to TO, MODE": one line each,
+# "subsection|FROM to TO, MODE|hex", in document order.
+mapfile -t MSGS < <("$PY" - "$DOC" <<'EOF'
+import re, sys
+lines = open(sys.argv[1]).read().split("\n")
 i = lines.index("10. Worked examples and test vectors")
-out, cur = [], None
-for line in lines[i:]:
-    if line.startswith("Message (") and line.endswith("::"):
+out, cur, sec = [], None, None
+for n, line in enumerate(lines[i:-1], i):
+    if re.match(r"^10\.\d+ ", line) and set(lines[n + 1]) == {"-"}:
+        sec = line.split()[0]
+    m = re.match(r"^Message \(\d+ bytes\), (.*)::$", line)
+    if m:
         cur = []
-        out.append(cur)
+        out.append((sec, m.group(1), cur))
     elif cur is not None and line.startswith("    ") and line[4:8].strip():
         cur.append(line[10:].replace(" ", ""))
     elif cur is not None and line.strip() == "" and cur:
         cur = None
-for c in out:
-    print("".join(c))
+for sec, name, c in out:
+    print("%s|%s|%s" % (sec, name, "".join(c)))
 EOF
 )
+# msg NAME: "subsection|hex" of the message titled NAME, or nothing.
+msg() {
+	local m sec name hex
+	for m in "${MSGS[@]}"; do
+		IFS='|' read -r sec name hex <<< "$m"
+		[ "$name" = "$1" ] && { echo "$sec|$hex"; return; }
+	done
+}
 
-# 3-11: the worked messages decode, with the expected elements and
-# extensions. Fields: message type, vendor types of the elements, extension
-# types, description.
+# 3-12: the worked messages decode, with the expected elements and
+# extensions. Fields: message title (after its length), message type,
+# vendor types of the elements, extension types, description.
 DECODE=(
-	"1|[1, 2, 5, 5, 8]|[131, 38, 38, 38, 38, 38, 32]|request 10.5 (X25519)"
-	"1|[1, 2, 5, 5, 10]|[131, 38, 38, 38, 38, 38, 32]|request 10.6 (KDC)"
-	"1|[1, 2, 5, 5, 10, 5, 5]|[131, 38, 38, 38, 38, 38, 32, 134, 134, 34]|relayed request 10.10"
-	"3|[5, 5, 10, 4, 4, 5, 5, 4, 4]|[131, 38, 38, 38, 38, 38, 32, 134, 134, 134, 134, 34]|stateful reply 10.11, HA to FA"
-	"3|[5, 5, 10, 4, 4]|[131, 38, 38, 38, 38, 38, 32]|stateful reply 10.11, FA to MN"
-	"3|[5, 5, 10, 4, 4, 5, 5, 4, 4]|[131, 38, 38, 38, 38, 38, 32, 134, 134, 134, 134, 34]|semi-stateful reply 10.12, HA to FA"
-	"3|[5, 5, 10, 4, 4]|[131, 38, 38, 38, 38, 38, 32]|semi-stateful reply 10.12, FA to MN"
-	"3|[5, 5, 8, 5, 5, 4, 4]|[131, 38, 38, 38, 32, 134, 134, 134, 134, 34]|DH reply 10.13, HA to FA"
-	"3|[5, 5, 8]|[131, 38, 38, 38, 32]|DH reply 10.13, FA to MN"
+	"MN to FA, X25519|1|[1, 2, 5, 5, 8]|[131, 38, 38, 38, 38, 38, 32]|request (X25519), MN to FA,"
+	"MN to FA, KDC|1|[1, 2, 5, 5, 10]|[131, 38, 38, 38, 38, 38, 32]|request (KDC), MN to FA,"
+	"FA to HA, KDC|1|[1, 2, 5, 5, 10, 5, 5]|[131, 38, 38, 38, 38, 38, 32, 134, 134, 34]|relayed request (KDC), FA to HA,"
+	"FA to HA, X25519|1|[1, 2, 5, 5, 8, 5, 5]|[131, 38, 38, 38, 38, 38, 32, 134, 134, 34]|relayed request (X25519), FA to HA,"
+	"HA to FA, stateful|3|[5, 5, 10, 4, 4, 5, 5, 4, 4]|[131, 38, 38, 38, 38, 38, 32, 134, 134, 134, 134, 34]|stateful reply, HA to FA,"
+	"FA to MN, stateful|3|[5, 5, 10, 4, 4]|[131, 38, 38, 38, 38, 38, 32]|stateful reply, FA to MN,"
+	"HA to FA, semi-stateful|3|[5, 5, 10, 4, 4, 5, 5, 4, 4]|[131, 38, 38, 38, 38, 38, 32, 134, 134, 134, 134, 34]|semi-stateful reply, HA to FA,"
+	"FA to MN, semi-stateful|3|[5, 5, 10, 4, 4]|[131, 38, 38, 38, 38, 38, 32]|semi-stateful reply, FA to MN,"
+	"HA to FA, DH|3|[5, 5, 8, 5, 5, 4, 4]|[131, 38, 38, 38, 32, 134, 134, 134, 134, 34]|DH reply, HA to FA,"
+	"FA to MN, DH|3|[5, 5, 8]|[131, 38, 38, 38, 32]|DH reply, FA to MN,"
 )
+[ "${#DECODE[@]}" = "${#MSGS[@]}" ] ||
+	echo "# ${#MSGS[@]} messages in section 10, ${#DECODE[@]} expected"
 for i in "${!DECODE[@]}"; do
-	IFS='|' read -r mtype vts exts what <<< "${DECODE[$i]}"
+	IFS='|' read -r name mtype vts exts what <<< "${DECODE[$i]}"
+	IFS='|' read -r sec hex <<< "$(msg "$name")"
+	what="$what ${sec:-missing}"
 	if [ ! -x "$TOOL" ]; then
 		tap_skip "$what decodes" "$TOOL not built (make -C userspace)"
 		continue
 	fi
 	rc=1
-	if [ -n "${HEXES[$i]:-}" ] &&
-	   "$TOOL" -j decode hex "${HEXES[$i]}" > "$TMP/dec.json" 2> "$TMP/dec.err"; then
+	if [ -n "${hex:-}" ] && [ "${#DECODE[@]}" = "${#MSGS[@]}" ] &&
+	   "$TOOL" -j decode hex "$hex" > "$TMP/dec.json" 2> "$TMP/dec.err"; then
 		"$PY" - "$TMP/dec.json" "$mtype" "$vts" "$exts" <<'EOF' && rc=0
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -163,9 +182,9 @@ EOF
 	ok "$rc" "worked $what decodes with mipkex -j decode, elements $vts"
 done
 
-# 12-26: cryptographic checks on the values as printed.
+# 13-30: cryptographic checks on the values as printed.
 "$PY" - "$TMP" "$DOC" "$TOP/selftests/protocol/kdc_vectors.json" \
-	"${HEXES[@]}" > "$TMP/crypto.tap" <<'EOF'
+	> "$TMP/crypto.tap" <<'EOF'
 import hashlib, hmac, json, re, socket, struct, sys
 sys.path.insert(0, sys.argv[1])
 from parse import blocks
@@ -178,7 +197,21 @@ from cryptography.hazmat.primitives import serialization
 
 f, dumps = blocks(sys.argv[2])
 kdcjson = json.load(open(sys.argv[3]))
-HEX = [bytes.fromhex(h) for h in sys.argv[4:]]
+
+def heading_numbers():
+    """{heading without its number: subsection number} of section 10."""
+    lines = open(sys.argv[2]).read().split("\n")
+    i = lines.index("10. Worked examples and test vectors")
+    return {l.split(" ", 1)[1]: l.split(" ", 1)[0]
+            for n, l in enumerate(lines[i:-1], i)
+            if re.match(r"^10\.\d+ ", l) and lines[n + 1].startswith("---")}
+SEC = heading_numbers()
+S_RELAY_KDC = SEC["Request relayed by the FA, KDC mode (9.1)"]
+S_RELAY_DH = SEC["Request relayed by the FA, X25519 mode (9.1)"]
+S_REPLY = {m: SEC["Reply, %s mode (9.2)" % n] for m, n in (
+    ("stateful", "stateful"), ("semi-stateful", "semi-stateful"),
+    ("DH", "Diffie-Hellman"))}
+S_ESP = SEC["ESP keying material (8.7)"]
 # The common inputs of section 10.
 key0 = bytes(range(32))
 faha = bytes(range(0xc0, 0xe0))
@@ -237,6 +270,14 @@ def verify_auth(msg, etype, key):
     assert mac == e[6:], "authenticator %d" % etype
     return o, mac
 
+def message(name):
+    """The dump titled "Message (N bytes), <name>"."""
+    return one(lambda t: re.match(r"^Message \(\d+ bytes\), %s$"
+                                  % re.escape(name), t), dumps)
+
+RQ_DH, RQ_KDC = message("MN to FA, X25519"), message("MN to FA, KDC")
+RL_DH, RL_KDC = message("FA to HA, X25519"), message("FA to HA, KDC")
+
 def x25519_pub(priv):
     return X25519PrivateKey.from_private_bytes(priv).public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -292,7 +333,7 @@ def auth(msg):
 
 def auth_doc():
     a = one(lambda t: "HMAC-SHA256" in f[t])
-    assert HEX[0].endswith(a["HMAC-SHA256"])
+    assert RQ_DH.endswith(a["HMAC-SHA256"])
 
 def fingerprints():
     ts = [t for t in f if t.startswith("Fingerprint of ")]
@@ -335,26 +376,118 @@ def dh_keys():
     assert z == ha.exchange(mn.public_key()) == v["Z"]
     rep = one(lambda t: t.endswith("HA to FA, DH"), dumps)
     # The public values travel in the key exchange payloads.
-    ke = [e for m in (HEX[0], rep) for _, t, e in exts(m)
+    ke = [e for m in (RQ_DH, rep) for _, t, e in exts(m)
           if t == 38 and vendor_type(e) == 8]
     assert ke[0][14:] == v["MN public value"]
     assert ke[1][14:] == v["HA public value"]
-    assert transcript(HEX[0], rep) == v["transcript"]
+    assert transcript(RQ_DH, rep) == v["transcript"]
+    # The HA's transcript, from the request as the FA relayed it, is the
+    # same: the FA's SA payloads are NVSEs.
+    assert transcript(RL_DH, rep) == v["transcript"]
     assert kdf(z, b"mipkex key1", v["transcript"], 256) == v["KEY1"]
     assert kdf(z, b"mipkex key3", v["transcript"], 256) == v["KEY3"]
     return v
 
-def relayed():
-    msg = one(lambda t: t.endswith("FA to HA"), dumps)
-    assert msg.startswith(HEX[1])
-    # After 10.6: the FA's SA payloads (NVSEs, sub-types 2 and 3), then the
-    # FA-HA authentication extension.
-    tail = [(t, vendor_type(e), e[10] if vendor_type(e) == 5 else None)
-            for o, t, e in exts(msg) if o >= len(HEX[1])]
-    assert tail == [(134, 5, 2), (134, 5, 3), (34, None, None)], tail
-    o, mac = verify_auth(msg, 34, faha)
-    v = one(lambda t: t == "FA-HA authenticator, relayed request")
-    assert v["FA-HA key"] == faha and v["FA-HA HMAC-SHA256"] == mac
+def relayed(kind):
+    def fn():
+        msg, req = {"KDC": (RL_KDC, RQ_KDC), "X25519": (RL_DH, RQ_DH)}[kind]
+        assert msg.startswith(req)
+        # After the MN's request: the FA's SA payloads (NVSEs, sub-types 2
+        # and 3), then the FA-HA authentication extension.
+        tail = [(t, vendor_type(e), e[10] if vendor_type(e) == 5 else None)
+                for o, t, e in exts(msg) if o >= len(req)]
+        assert tail == [(134, 5, 2), (134, 5, 3), (34, None, None)], tail
+        o, mac = verify_auth(msg, 34, faha)
+        v = one(lambda t: t == "FA-HA authenticator, relayed %s request"
+                % kind)
+        assert v["FA-HA key"] == faha and v["FA-HA HMAC-SHA256"] == mac
+        # The same FA offers (and inbound SPIs) in both relayed requests.
+        nv = [[e for o, t, e in exts(m) if t == 134]
+              for m in (RL_KDC, RL_DH)]
+        assert nv[0] == nv[1]
+    return fn
+
+def mode2():
+    """The KDC request with the informative mode byte 2 (7.3): that byte
+    changes, and the authenticators over it, as the block after 10.6's
+    message gives them."""
+    t = [t for t in f if t.startswith("Authenticators, request with mode 2")]
+    assert len(t) == 1, t
+    t = t[0]
+    v = f[t]
+    off = int(re.search(r"byte (\d+) = 02", t).group(1))
+    ke = [o for o, _, e in exts(RQ_KDC) if vendor_type(e) == 10]
+    assert ke == [off - 10] and RQ_KDC[off] == 1
+    rq = bytearray(RQ_KDC)
+    rq[off] = 2
+    o, _ = verify_auth(bytes(RQ_KDC), 32, mnha_key(RQ_KDC))
+    rq[o + 6:o + 38] = hmac.new(mnha_key(RQ_KDC), bytes(rq[:o + 6]),
+                                hashlib.sha256).digest()
+    assert bytes(rq[o + 6:o + 38]) == v["MN-HA HMAC-SHA256"]
+    rl = bytearray(rq) + RL_KDC[len(RQ_KDC):]
+    o2 = [o for o, t, _ in exts(RL_KDC) if t == 34][0]
+    rl[o2 + 6:o2 + 38] = hmac.new(faha, bytes(rl[:o2 + 6]),
+                                  hashlib.sha256).digest()
+    assert bytes(rl[o2 + 6:o2 + 38]) == v["FA-HA HMAC-SHA256"]
+    # Still a valid request: both authenticators verify.
+    verify_auth(bytes(rl), 32, mnha_key(RQ_KDC))
+    verify_auth(bytes(rl), 34, faha)
+
+def registrations():
+    """The table at the start of section 10: for each mode, the subsection
+    of each message of the registration; that subsection holds it (a dump
+    with that direction), of the right kind, and each relay is the previous
+    message with the FA's part added or removed (9.1, 9.2)."""
+    lines = open(sys.argv[2]).read().split("\n")
+    i = lines.index("10. Worked examples and test vectors")
+    j = next(n for n in range(i, len(lines)) if re.match(r"^10\.1 ", lines[n]))
+    rules = [n for n in range(i, j) if re.match(r"^=+(  =+)+$", lines[n])]
+    assert len(rules) == 3, rules
+    head = lines[rules[0] + 1].split()
+    assert " ".join(head) == "mode MN to FA FA to HA HA to FA FA to MN", head
+    rows = {}
+    for l in lines[rules[1] + 1:rules[2]]:
+        m = re.match(r"^(\S.*?)\s{2,}(10\.\d+)\s+(10\.\d+)\s+(10\.\d+)\s+"
+                     r"(10\.\d+)$", l)
+        assert m, l
+        rows[m.group(1)] = m.groups()[1:]
+    assert set(rows) == {"stateful", "semi-stateful",
+                         "Diffie-Hellman (X25519)"}, rows
+    # Every dump, "Message (N bytes), FROM to TO, MODE", with its section.
+    msgs, sec = {}, None
+    for n, l in enumerate(lines[i:-1], i):
+        if re.match(r"^10\.\d+ ", l) and set(lines[n + 1]) == {"-"}:
+            sec = l.split()[0]
+        m = re.match(r"^Message \(\d+ bytes\), (.*)::$", l)
+        if m:
+            msgs.setdefault(sec, []).append(m.group(1))
+    listed = set()
+    for mode, secs in rows.items():
+        tag = {"stateful": "stateful", "semi-stateful": "semi-stateful"}.get(
+            mode, "DH")
+        chain = []
+        for leg, s in zip(("MN to FA", "FA to HA", "HA to FA", "FA to MN"),
+                          secs):
+            names = [n for n in msgs.get(s, []) if n.startswith(leg + ", ")]
+            assert len(names) == 1, (mode, leg, s, msgs.get(s))
+            listed.add(names[0])
+            b = message(names[0])
+            ke = [e for _, t, e in exts(b) if t == 38 and
+                  vendor_type(e) in (8, 9, 10)]
+            assert len(ke) == 1
+            assert vendor_type(ke[0]) == (8 if tag == "DH" else 10), (mode,
+                                                                       leg)
+            assert b[0] == (1 if leg in ("MN to FA", "FA to HA") else 3)
+            if leg == "HA to FA" and tag != "DH":
+                assert ke[0][10] == {"stateful": 1, "semi-stateful": 2}[tag]
+            if leg == "HA to FA":
+                assert names[0].endswith(", " + tag), names[0]
+            chain.append(b)
+        assert chain[1].startswith(chain[0]) and len(chain[1]) > len(chain[0])
+        assert chain[2].startswith(chain[3]) and len(chain[2]) > len(chain[3])
+        assert chain[2][12:20] == chain[0][16:24]    # Identification
+    # Every message of section 10 is in the table.
+    assert listed == {n for v in msgs.values() for n in v}, listed
 
 def reply(mode):
     def fn():
@@ -480,8 +613,10 @@ def doc_spis(section):
                       r"SPI 0x([0-9a-f]{8})", prose)
 
 def spi_owners():
-    rq5, rq6 = HEX[0], HEX[1]
-    fa_req = one(lambda t: t.endswith("FA to HA"), dumps)
+    rq5, rq6 = RQ_DH, RQ_KDC
+    fa_req = RL_KDC
+    assert [e for o, t, e in exts(RL_KDC) if t == 134] == \
+        [e for o, t, e in exts(RL_DH) if t == 134], "the FA offers differ"
     # The offers: the MN's in its requests (CVSEs), the FA's in the relayed
     # request (NVSEs, after 10.6).
     offers = {}
@@ -536,13 +671,16 @@ def spi_owners():
     want = {"home agent's": {ha12, ha3}, "FA's": set(fa[2].values()) |
             set(fa[3].values()), "MN's": set(mn[1].values()) |
             set(mn[2].values())}
-    for sec in ("10.11", "10.12", "10.13"):
+    for sec in S_REPLY.values():
         named = doc_spis(sec)
         assert len(named) == 4, (sec, named)
         for who, h in named:
             assert int(h, 16) in want[who], (sec, who, h)
-    named = doc_spis("10.10")
+    named = doc_spis(S_RELAY_KDC)
     assert [int(h, 16) for _, h in named] == [fa[2][50], fa[3][50]], named
+    named = doc_spis(S_RELAY_DH)
+    assert [int(h, 16) for _, h in named] in ([], [fa[2][50], fa[3][50]]), \
+        named
     return mn, fa, ha12, ha3
 
 def kbkdf(key, ctx, nbytes):
@@ -583,9 +721,9 @@ def esp_material(key, spi, proto, encr, bits, integ):
     return parts, xfrm
 
 def xfrm_lines():
-    """{block title: [XFRM lines]} of section 10.14."""
+    """{block title: [XFRM lines]} of the ESP keying subsection."""
     lines = open(sys.argv[2]).read().split("\n")
-    i = lines.index("10.14 ESP keying material (8.7)")
+    i = lines.index(S_ESP + " ESP keying material (8.7)")
     out, title = {}, None
     for l in lines[i:]:
         if l.endswith("::") and not l.startswith(" "):
@@ -688,30 +826,37 @@ check("10.2 identity AEAD vectors (AES-256-GCM, ChaCha20-Poly1305) decrypt "
       "to their plaintext", aead_vectors)
 check("10.4 key wrapping vector decrypts to its plaintext", wrap_vector)
 check("10.5 MN-HA authenticator verifies over the covered bytes, equals 10.3",
-      lambda: (auth(HEX[0])(), auth_doc()))
+      lambda: (auth(RQ_DH)(), auth_doc()))
 check("10.6 MN-HA authenticator verifies over the covered bytes",
-      auth(HEX[1]))
+      auth(RQ_KDC))
+check("10.6 the KDC request with mode byte 2 (7.3): only that byte and the "
+      "MN-HA and FA-HA authenticators change, as printed", mode2)
 check("10.7 key fingerprints recomputed", fingerprints)
 check("10.8 semi-stateful contexts rebuilt from the inputs, keys recomputed",
       semi_keys)
-check("10.9 X25519 values, transcript (from the dumps of 10.5 and 10.13) and "
-      "KEY1/KEY3 recomputed", dh_keys)
-check("10.10 relayed request: 10.6 plus an FA-HA authenticator that verifies",
-      relayed)
-for num, mode in (("10.11", "stateful"), ("10.12", "semi-stateful"),
-                  ("10.13", "DH")):
+check("10.9 X25519 values, transcript (from the dumps of 10.5, %s and %s) "
+      "and KEY1/KEY3 recomputed" % (S_RELAY_DH, S_REPLY["DH"]), dh_keys)
+check("%s relayed KDC request: 10.6 plus the FA's offers and an FA-HA "
+      "authenticator that verifies" % S_RELAY_KDC, relayed("KDC"))
+check("%s relayed X25519 request: 10.5 plus the same FA offers and an FA-HA "
+      "authenticator that verifies" % S_RELAY_DH, relayed("X25519"))
+for mode, num in S_REPLY.items():
     check("%s %s reply: authenticators verify, FA-to-MN is the prefix, every "
           "wrapped key decrypts to the expected key" % (num, mode),
           reply(mode))
 check("kdc_vectors.json agrees with the values printed in 10.7-10.9", kdc_json)
-check("10.10-10.13 SA payloads: the MN's inbound SPI in its offers and the "
+check("%s-%s SA payloads: the MN's inbound SPI in its offers and the "
       "reply's NVSE MN-FA answer, the FA's in its offers and the reply's CVSE "
       "MN-FA answer, the HA's in its MN-HA and FA-HA answers (6.2, 6.5, 9.2); "
-      "one per protocol, no collision, as the prose says", spi_owners)
-check("10.14 ESP keying material recomputed from 8.7 with python3-"
+      "one per protocol, no collision, as the prose says"
+      % (S_RELAY_KDC, S_REPLY["DH"]), spi_owners)
+check("%s ESP keying material recomputed from 8.7 with python3-"
       "cryptography's KBKDF: receivers' SPIs from the SA payloads, "
-      "transforms from the answers, KEY1-3 unwrapped from 10.11, XFRM lines",
-      esp_vectors)
+      "transforms from the answers, KEY1-3 unwrapped from %s, XFRM lines"
+      % (S_ESP, S_REPLY["stateful"]), esp_vectors)
+check("section 10 registration table: each message of each mode in the "
+      "subsection it names, of the right kind, each relay built on the "
+      "previous message; every worked message listed", registrations)
 EOF
 while read -r st desc; do
 	ok "$st" "$desc"

@@ -14,6 +14,7 @@
 import hashlib
 import hmac as py_hmac
 import json
+import re
 import struct
 import sys
 import textwrap
@@ -72,6 +73,21 @@ HA_POLICY = [XF_AES_GCM_256, XF_AES_GCM_128, XF_CHACHA20, XF_HMAC_SHA256]
 # The FA's offers (6.5): MN-FA, what it accepts, and FA-HA, its preference.
 FA_MN_FA_OFFER = [XF_AES_GCM_256, XF_CHACHA20]
 FA_FA_HA_OFFER = [XF_CHACHA20, XF_AES_GCM_256]
+
+# Subsections of section 10 that others cite, and the registration table
+# at its start (9.1, 9.2): each message of the worked registration, in each
+# mode, and the subsection that gives it.
+S_REQ_DH, S_REQ_KDC = "10.5", "10.6"
+S_SEMI_KEYS, S_DH_KEYS = "10.8", "10.9"
+S_RELAY_KDC, S_RELAY_DH = "10.10", "10.11"
+S_STATEFUL, S_SEMI, S_DH = "10.12", "10.13", "10.14"
+S_ESP = "10.15"
+LEGS = ["MN to FA", "FA to HA", "HA to FA", "FA to MN"]
+REGISTRATIONS = [
+    ("stateful", [S_REQ_KDC, S_RELAY_KDC, S_STATEFUL, S_STATEFUL]),
+    ("semi-stateful", [S_REQ_KDC, S_RELAY_KDC, S_SEMI, S_SEMI]),
+    ("Diffie-Hellman (X25519)", [S_REQ_DH, S_RELAY_DH, S_DH, S_DH]),
+]
 
 LABELS = [b"mipkex id-enc", b"mipkex wrap", b"mipkex mn-ha",
           b"mipkex key1", b"mipkex key3", b"mipkex semi",
@@ -214,9 +230,11 @@ def sa_value(subtype, props):
     return out
 
 
-def sa_payload(subtype, spi):
-    """The MN's offer of the worked examples: ESP with AES-256-GCM."""
-    return cvse(5, sa_value(subtype, offer([XF_AES_GCM_256], spi)))
+def mn_offers():
+    """The MN's offers of the worked examples: ESP with AES-256-GCM, for
+    MN-HA (sub-type 1) and MN-FA (sub-type 2), with its inbound SPIs."""
+    return {1: offer([XF_AES_GCM_256], MN_HA_ESP_SPI),
+            2: offer([XF_AES_GCM_256], MN_FA_ESP_SPI)}
 
 
 def lifetime_min(a, b):
@@ -265,9 +283,11 @@ def _pub_raw(priv):
         serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
-def build_request(mode, alg="AES-256-GCM"):
-    """9.1 request, MN to FA. mode: "x25519" or "kdc". Returns dict."""
+def build_request(mode, alg="AES-256-GCM", kdc_mode=1):
+    """9.1 request, MN to FA. mode: "x25519" or "kdc" (kdc_mode: the
+    informative mode byte of 7.3). Returns dict."""
     fixed = rrq_fixed()
+    offers = mn_offers()
     parts = [("fixed part (type 1, 24 bytes)", fixed)]
     nai_ext = bytes([131, len(REALM_NAI)]) + REALM_NAI
     parts.append(("NAI extension (131) \"@example.org\"", nai_ext))
@@ -278,16 +298,18 @@ def build_request(mode, alg="AES-256-GCM"):
                                  HOME_ADDR)
     parts.append(("CVSE vendor type 2, IP address, content 0, E = 1", ip))
     parts.append(("CVSE vendor type 5, SA payload, MN-HA, SPI 0x%08x"
-                  % MN_HA_ESP_SPI, sa_payload(1, MN_HA_ESP_SPI)))
+                  % MN_HA_ESP_SPI, cvse(5, sa_value(1, offers[1]))))
     parts.append(("CVSE vendor type 5, SA payload, MN-FA, SPI 0x%08x"
-                  % MN_FA_ESP_SPI, sa_payload(2, MN_FA_ESP_SPI)))
+                  % MN_FA_ESP_SPI, cvse(5, sa_value(2, offers[2]))))
     if mode == "x25519":
         pub = x25519_public(MN_X25519_PRIV)
         parts.append(("CVSE vendor type 8, key exchange, group 31",
                       cvse(8, struct.pack(">HH", 31, 0) + pub)))
     else:
-        parts.append(("CVSE vendor type 10, KDC, mode 1, SPI 0, no key",
-                      cvse(10, struct.pack(">BBI", 1, 0, 0))))
+        assert kdc_mode in (1, 2)
+        parts.append(("CVSE vendor type 10, KDC, mode %d, SPI 0, no key"
+                      % kdc_mode,
+                      cvse(10, struct.pack(">BBI", kdc_mode, 0, 0))))
     body = b"".join(p for _, p in parts)
     auth_off = len(body)
     mnha_key = kdf(KEY0, b"mipkex mn-ha", ctx(KEY0_SPI), 256)
@@ -299,6 +321,7 @@ def build_request(mode, alg="AES-256-GCM"):
     msg = covered + auth
     legacy_covered = body + struct.pack(">BBI", 32, 20, KEY0_SPI)
     return dict(parts=parts, msg=msg, nai=nai_d, ip=ip_d, mnha_key=mnha_key,
+                mode=mode, offers=offers,
                 covered=covered, auth=auth, auth_off=auth_off,
                 legacy_covered=legacy_covered,
                 legacy_auth=hmac_md5(mnha_key, legacy_covered))
@@ -368,12 +391,13 @@ def fa_offers():
             offer(FA_FA_HA_OFFER, FA_FA_HA_ESP_SPI))
 
 
-def relayed_request(mode="kdc"):
+def relayed_request(mode="kdc", kdc_mode=1):
     """9.1 as the FA relays it: the request of 10.6 (10.5 for "x25519")
     with the FA's SA payloads (NVSEs, sub-types 2 and 3) and an FA-HA
     authentication extension (34) keyed with the FA-HA key."""
-    req = build_request(mode)
+    req = build_request(mode, kdc_mode=kdc_mode)
     parts = list(req["parts"])
+    assert req["msg"].endswith(parts[-1][1]) and parts[-1][1][0] == 32
     o2, o3 = fa_offers()
     parts.append(("NVSE vendor type 5, SA payload, MN-FA, SPI 0x%08x"
                   % FA_MN_FA_ESP_SPI, nvse(5, sa_value(2, o2))))
@@ -382,8 +406,10 @@ def relayed_request(mode="kdc"):
     ext, off, covered = auth_ext(parts, 34, FA_HA_SPI, FA_HA_KEY)
     parts.append(("FA-HA authentication (34), SPI 0x%08x, HMAC-SHA256"
                   % FA_HA_SPI, ext))
-    return dict(parts=parts, msg=b"".join(p for _, p in parts),
-                auth_off=off, covered=covered, auth=ext[6:])
+    msg = b"".join(p for _, p in parts)
+    assert msg.startswith(req["msg"])
+    return dict(parts=parts, msg=msg, auth_off=off, covered=covered,
+                auth=ext[6:], req=req, fa_offers={2: o2, 3: o3})
 
 
 DISP = {"stateful": "stateful", "semi": "semi-stateful", "dh": "DH"}
@@ -396,28 +422,35 @@ def build_reply(mode, alg="AES-256-GCM"):
     parts = [("fixed part (type 3, 20 bytes)", fixed)]
     nai_ext = bytes([131, len(REALM_NAI)]) + REALM_NAI
     parts.append(("NAI extension (131) \"@example.org\"", nai_ext))
-    # Negotiation (6.4, 6.5) of the MN's offers (those of 10.5) and the
-    # FA's (those of 10.10).
-    fa2, fa3 = fa_offers()
-    ans1 = respond(offer([XF_AES_GCM_256], MN_HA_ESP_SPI), HA_POLICY,
-                   HA_MN_HA_ESP_SPI)
-    mn2, to_fa2 = respond_mn_fa(offer([XF_AES_GCM_256], MN_FA_ESP_SPI), fa2,
-                                HA_POLICY)
+    # The request it answers, as the FA relayed it: that of the KDC modes
+    # (stateful and semi-stateful alike, the HA's configuration decides)
+    # or the X25519 one.
+    rel = relayed_request("x25519" if mode == "dh" else "kdc")
+    req = rel["req"]
+    # Negotiation (6.4, 6.5) of the MN's offers (CVSEs) and the FA's
+    # (NVSEs) that request carries.
+    fa2, fa3 = rel["fa_offers"][2], rel["fa_offers"][3]
+    ans1 = respond(req["offers"][1], HA_POLICY, HA_MN_HA_ESP_SPI)
+    mn2, to_fa2 = respond_mn_fa(req["offers"][2], fa2, HA_POLICY)
     ans3 = respond(fa3, HA_POLICY, HA_FA_HA_ESP_SPI)
     assert ans1 and mn2 and ans3
     parts.append(("CVSE vendor type 5, SA payload, MN-HA, SPI 0x%08x"
                   % ans1[0]["spi"], cvse(5, sa_value(1, ans1))))
     parts.append(("CVSE vendor type 5, SA payload, MN-FA, SPI 0x%08x"
                   % mn2[0]["spi"], cvse(5, sa_value(2, mn2))))
-    d = dict(mode=mode, elems=[], choice={1: ans1, 2: mn2, 3: ans3})
+    d = dict(mode=mode, elems=[], choice={1: ans1, 2: mn2, 3: ans3},
+             request=rel)
     if mode == "dh":
-        req = build_request("x25519")
         pub = x25519_public(HA_X25519_PRIV)
         parts.append(("CVSE vendor type 8, key exchange, group 31",
                       cvse(8, struct.pack(">HH", 31, 0) + pub)))
         z = x25519(HA_X25519_PRIV, MN_X25519_PRIV)
         assert z == x25519(MN_X25519_PRIV, HA_X25519_PRIV)
-        pieces = dh_transcript(req["parts"], parts)
+        # 8.6.3: the CVSEs of the request as the HA received it (the FA's
+        # NVSEs are not part of it, so the MN, which sent 10.5, has the
+        # same transcript).
+        pieces = dh_transcript(rel["parts"], parts)
+        assert pieces == dh_transcript(req["parts"], parts)
         transcript = b"".join(pieces)
         k1, k3 = dh_keys(z, transcript)
         keys = (k1, KEY2, k3)
@@ -575,6 +608,21 @@ def field(out, name, b, note=None):
     out.extend(hexwrap(b, "      "))
 
 
+def wrap78(text):
+    return textwrap.wrap(text, 78, break_on_hyphens=False,
+                         break_long_words=False)
+
+
+def table(out, head, rows):
+    """A reStructuredText simple table."""
+    w = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+    rule = "  ".join("=" * n for n in w)
+
+    def row(r):
+        return "  ".join(c.ljust(n) for c, n in zip(r, w)).rstrip()
+    out.extend([rule, row(head), rule] + [row(r) for r in rows] + [rule])
+
+
 def heading(out, title):
     out.extend(["", title, "-" * len(title), ""])
 
@@ -613,6 +661,17 @@ def section10():
              "hexadecimal unless stated otherwise."
              % (VENDOR, VENDOR, KEY0.hex(), KEY0_SPI, FA_HA_KEY.hex(),
                 FA_HA_SPI, IDENT.hex(), MN_NAI.decode()))
+    o.append("")
+    o.append("The worked registration, message by message (9.1, 9.2): the "
+             "request as the mobile node sends it to the FA and as the FA "
+             "relays it to the home agent, the reply as the home agent sends "
+             "it to the FA and as the FA relays it to the mobile node, in "
+             "each mode (8.6), and the subsection that gives it. The "
+             "stateful and the semi-stateful registrations have the same "
+             "request (%s): the home agent's configuration, not the request, "
+             "chooses between them." % S_REQ_KDC)
+    o.append("")
+    table(o, ["mode"] + LEGS, [[m] + secs for m, secs in REGISTRATIONS])
 
     req = build_request("x25519")
     kdc = build_request("kdc")
@@ -630,9 +689,9 @@ def section10():
              "exchange and the transcript of 10.9 (8.6.3); ``mipkex semi`` "
              "the seed and the context of KEY1 in 10.8 (8.6.2); ``mipkex "
              "fingerprint`` KEY0 (8.6.5); ``mipkex esp`` KEY1 and the "
-             "context of the first ESP SA of 10.14 (8.7). A last vector, ``mipkex semi`` with "
-             "an illustrative ASCII context and L = 512, exercises an output "
-             "of two HMAC blocks; no message uses it.")
+             "context of the first ESP SA of %s (8.7). A last vector, "
+             "``mipkex semi`` with an illustrative ASCII context and L = 512, exercises an output "
+             "of two HMAC blocks; no message uses it." % S_ESP)
     o.append("")
     kvec = [
         (b"mipkex id-enc", KEY0, ctx(KEY0_SPI), 256, "SPI || Identification"),
@@ -646,7 +705,7 @@ def section10():
          "the context of KEY1, 8.6.2"),
         (b"mipkex fingerprint", KEY0, b"", 64, "empty"),
         (b"mipkex esp", esp0["key"], esp0["context"],
-         8 * len(esp0["keymat"]), "the first SA of 10.14, 8.7"),
+         8 * len(esp0["keymat"]), "the first SA of %s, 8.7" % S_ESP),
         (b"mipkex semi", SEMI_SEED, SEMI_CONTEXT, SEMI_L,
          "illustrative, ASCII"),
     ]
@@ -734,9 +793,9 @@ def section10():
     field(o, "extension", ext, "CVSE as sent")
 
     # 10.5, 10.6
-    for num, mode, r in (("10.5", "x25519", req), ("10.6", "kdc", kdc)):
+    for num, mode, r in ((S_REQ_DH, "x25519", req), (S_REQ_KDC, "kdc", kdc)):
         if mode == "x25519":
-            heading(o, "10.5 Request, X25519 mode (9.1)")
+            heading(o, "%s Request, X25519 mode (9.1)" % num)
             o.append("The request of 9.1 as the MN sends it to the FA. Fixed "
                      "part: flags 0x%02x (T, reverse tunnelling), lifetime %d, "
                      "home address 0.0.0.0, home agent 10.0.0.1, care-of "
@@ -746,23 +805,65 @@ def section10():
                      "1, ENCR_AES_GCM_16, 1 key, attribute 14 = 256). The key "
                      "exchange payload carries the X25519 public value of the "
                      "private key ``%s``. The MN-HA authenticator is that of "
-                     "10.3. No extension for the FA follows." % (
-                         FLAGS, LIFETIME, MN_X25519_PRIV.hex()))
+                     "10.3. No extension for the FA follows. It is the request "
+                     "of the Diffie-Hellman registration: %s gives it as the "
+                     "FA relays it, %s the reply." % (
+                         FLAGS, LIFETIME, MN_X25519_PRIV.hex(), S_RELAY_DH,
+                         S_DH))
         else:
-            heading(o, "10.6 Request, KDC mode (9.1)")
-            o.append("The request of 10.5 with an empty KDC payload (vendor "
+            kdc2 = build_request("kdc", kdc_mode=2)
+            rel1, rel2 = relayed_request("kdc"), relayed_request("kdc", 2)
+            ke_off = sum(len(p) for _, p in r["parts"][:6])
+            assert r["parts"][6][1][8:11] == b"\x00\x0a\x01"
+            mode_off = ke_off + 10
+            # Mode 2 changes that byte and the authenticators over it only.
+            for a, b, auths in ((r["msg"], kdc2["msg"], [r["auth_off"]]),
+                                (rel1["msg"], rel2["msg"],
+                                 [r["auth_off"], rel1["auth_off"]])):
+                assert len(a) == len(b)
+                diff = [i for i in range(len(a)) if a[i] != b[i]]
+                assert diff[0] == mode_off and all(
+                    any(o + 6 <= i < o + 38 for o in auths)
+                    for i in diff[1:]), diff
+            heading(o, "%s Request, KDC mode (9.1)" % num)
+            o.append("The request of %s with an empty KDC payload (vendor "
                      "type 10, mode 1, SPI 0, no key) instead of the key "
                      "exchange payload; the MN-HA authenticator changes "
                      "accordingly (same key as in 10.3, covered bytes: %d)."
-                     % len(r["covered"]))
+                     % (S_REQ_DH, len(r["covered"])))
+            o.append("")
+            o.append("The request does not choose between the two KDC modes: "
+                     "the home agent's configuration does, and the request's "
+                     "mode byte is informative (7.3, 8.6.4). So a stateful and "
+                     "a semi-stateful request are the same bytes on the wire: "
+                     "this one as the MN sends it, %s as the FA relays it; the "
+                     "stateful reply of %s and the semi-stateful reply of %s "
+                     "both answer it. Its mode byte, at offset %d, says 1. A "
+                     "mobile node may say 2 there instead (7.3 allows either "
+                     "value); its request then differs from this one in that "
+                     "byte and in the authenticators that cover it, given "
+                     "below, and gets the same replies: the mode byte enters "
+                     "neither the keys (8.6.2) nor the reply, whose KDC "
+                     "payload gives the mode the home agent used." % (
+                         S_RELAY_KDC, S_STATEFUL, S_SEMI, mode_off))
         o.append("")
         o.append("::")
         o.append("")
         annotated(o, r["parts"])
         o.append("")
-        o.append("Message (%d bytes)::" % len(r["msg"]))
+        o.append("Message (%d bytes), MN to FA, %s::" % (
+            len(r["msg"]), "X25519" if mode == "x25519" else "KDC"))
         o.append("")
         dump(o, r["msg"])
+        if mode == "kdc":
+            o.append("")
+            o.append("Authenticators, request with mode 2 (byte %d = 02)::"
+                     % mode_off)
+            o.append("")
+            field(o, "MN-HA HMAC-SHA256", kdc2["auth"], "this request and "
+                  "%s, at offset %d" % (S_RELAY_KDC, r["auth_off"] + 6))
+            field(o, "FA-HA HMAC-SHA256", rel2["auth"], "%s, at offset %d"
+                  % (S_RELAY_KDC, rel1["auth_off"] + 6))
     # 10.7 fingerprints
     heading(o, "10.7 Key fingerprints (8.6.5)")
     o.append("The fingerprints of the configured keys of this section: KEY0, "
@@ -778,13 +879,14 @@ def section10():
 
     # 10.8 semi-stateful keys
     heading(o, "10.8 Semi-stateful keys (8.6.2)")
-    o.append("KEY1, KEY2 and KEY3 of the registration of 10.6 (relayed as in "
-             "10.10) in the semi-stateful mode: seed ``%s``; home agent "
+    o.append("KEY1, KEY2 and KEY3 of the registration of %s (relayed as in "
+             "%s) in the semi-stateful mode: seed ``%s``; home agent "
              "address 10.0.0.1 (the request's); NAI \"%s\" (%d bytes) and home "
              "address 10.1.1.1 (the request's encrypted elements); care-of "
              "address 10.0.0.2 and Identification 0x%s (the request's). The "
-             "reply of 10.12 delivers them." % (
-                 SEMI_SEED.hex(), MN_NAI.decode(), len(MN_NAI), IDENT.hex()))
+             "reply of %s delivers them." % (
+                 S_REQ_KDC, S_RELAY_KDC, SEMI_SEED.hex(), MN_NAI.decode(),
+                 len(MN_NAI), IDENT.hex(), S_SEMI))
     for n, key in zip((1, 2, 3), semi_keys()):
         o.append("")
         o.append("KEY%d, semi-stateful::" % n)
@@ -797,11 +899,13 @@ def section10():
     # 10.9 DH keys
     heading(o, "10.9 Diffie-Hellman keys (8.6.3)")
     o.append("KEY1 and KEY3 of the X25519 exchange between the request of "
-             "10.5 and the reply of 10.13. The home agent's private value is "
-             "fixed here; a real one is random and used once. The transcript "
-             "is the request's two SA payloads and key exchange payload, "
-             "then the reply's, each CVSE whole. KEY2, which the home agent "
-             "draws at random in this mode, is ``%s`` in 10.13." % KEY2.hex())
+             "%s (relayed as in %s) and the reply of %s. The home agent's "
+             "private value is fixed here; a real one is random and used "
+             "once. The transcript is the request's two SA payloads and key "
+             "exchange payload, then the reply's, each CVSE whole; the FA's "
+             "SA payloads, NVSEs, are not part of it. KEY2, which the home "
+             "agent draws at random in this mode, is ``%s`` in %s." % (
+                 S_REQ_DH, S_RELAY_DH, S_DH, KEY2.hex(), S_DH))
     o.append("")
     o.append("The transcript (%d bytes)::" % len(dh["transcript"]))
     o.append("")
@@ -826,44 +930,70 @@ def section10():
     field(o, "KEY1", dh["keys"][0], "KDF(Z, \"mipkex key1\", transcript, 256)")
     field(o, "KEY3", dh["keys"][2], "KDF(Z, \"mipkex key3\", transcript, 256)")
 
-    # 10.10 relayed request
-    rel = relayed_request()
-    heading(o, "10.10 Request relayed by the FA (9.1)")
-    o.append("The request of 10.6 as the FA relays it to the home agent: "
-             "nothing followed the MN-HA authentication extension; the FA "
-             "appends its two SA payloads (NVSEs, 6.5) and an FA-HA "
-             "authentication extension (SPI 0x%08x), HMAC-SHA256 keyed with "
-             "the FA-HA key (8.3) over the first %d bytes. Its MN-FA SA "
-             "payload (sub-type 2), what it accepts for the MN-FA pair, has "
-             "proposal 1 with %s and proposal 2 with %s, and the FA's "
-             "inbound SPI 0x%08x (MN to FA); its FA-HA SA payload (sub-type "
-             "3), its offer for the FA-HA pair, has proposal 1 with %s and "
-             "proposal 2 with %s, and its inbound SPI 0x%08x (HA to FA). "
-             "Every proposal is ESP, protocol id 2, lifetime 0, with one "
-             "transform numbered 1 and 1 key." % (
-                 FA_HA_SPI, len(rel["covered"]),
-                 XF_NAMES[FA_MN_FA_OFFER[0]], XF_NAMES[FA_MN_FA_OFFER[1]],
-                 FA_MN_FA_ESP_SPI, XF_NAMES[FA_FA_HA_OFFER[0]],
-                 XF_NAMES[FA_FA_HA_OFFER[1]], FA_FA_HA_ESP_SPI))
-    o.append("")
-    o.append("::")
-    o.append("")
-    annotated(o, rel["parts"])
-    o.append("")
-    o.append("FA-HA authenticator, relayed request::")
-    o.append("")
-    field(o, "FA-HA key", FA_HA_KEY)
-    o.append("    FA-HA covered bytes: %d" % len(rel["covered"]))
-    field(o, "FA-HA HMAC-SHA256", rel["auth"])
-    o.append("")
-    o.append("Message (%d bytes), FA to HA::" % len(rel["msg"]))
-    o.append("")
-    dump(o, rel["msg"])
+    # 10.10, 10.11 relayed requests
+    for num, mode in ((S_RELAY_KDC, "kdc"), (S_RELAY_DH, "x25519")):
+        rel = relayed_request(mode)
+        kind = "X25519" if mode == "x25519" else "KDC"
+        base = S_REQ_DH if mode == "x25519" else S_REQ_KDC
+        heading(o, "%s Request relayed by the FA, %s mode (9.1)" % (num, kind))
+        if mode == "kdc":
+            o.append("The request of %s as the FA relays it to the home "
+                     "agent: nothing followed the MN-HA authentication "
+                     "extension; the FA appends its two SA payloads (NVSEs, "
+                     "6.5) and an FA-HA authentication extension (SPI "
+                     "0x%08x), HMAC-SHA256 keyed with the FA-HA key (8.3) "
+                     "over the first %d bytes. Its MN-FA SA payload (sub-type "
+                     "2), what it accepts for the MN-FA pair, has proposal 1 "
+                     "with %s and proposal 2 with %s, and the FA's inbound "
+                     "SPI 0x%08x (MN to FA); its FA-HA SA payload (sub-type "
+                     "3), its offer for the FA-HA pair, has proposal 1 with "
+                     "%s and proposal 2 with %s, and its inbound SPI 0x%08x "
+                     "(HA to FA). Every proposal is ESP, protocol id 2, "
+                     "lifetime 0, with one transform numbered 1 and 1 key. "
+                     "It is the request of both KDC modes (%s): %s answers it "
+                     "in the stateful mode, %s in the semi-stateful mode." % (
+                         base, FA_HA_SPI, len(rel["covered"]),
+                         XF_NAMES[FA_MN_FA_OFFER[0]],
+                         XF_NAMES[FA_MN_FA_OFFER[1]], FA_MN_FA_ESP_SPI,
+                         XF_NAMES[FA_FA_HA_OFFER[0]],
+                         XF_NAMES[FA_FA_HA_OFFER[1]], FA_FA_HA_ESP_SPI,
+                         S_REQ_KDC, S_STATEFUL, S_SEMI))
+        else:
+            same = relayed_request("kdc")
+            assert [p for n, p in rel["parts"] if n.startswith("NVSE")] == \
+                [p for n, p in same["parts"] if n.startswith("NVSE")]
+            o.append("The request of %s as the FA relays it to the home "
+                     "agent, in the Diffie-Hellman registration: nothing "
+                     "followed the MN-HA authentication extension; the FA "
+                     "appends the two SA payloads of %s (NVSEs, 6.5: the same "
+                     "offers and inbound SPIs) and an FA-HA authentication "
+                     "extension (SPI 0x%08x), HMAC-SHA256 keyed with the "
+                     "FA-HA key (8.3) over the first %d bytes. The NVSEs are "
+                     "not part of the Diffie-Hellman transcript (8.6.3), so "
+                     "the home agent's transcript is the mobile node's "
+                     "(%s). The reply of %s answers it." % (
+                         base, S_RELAY_KDC, FA_HA_SPI, len(rel["covered"]),
+                         S_DH_KEYS, S_DH))
+        o.append("")
+        o.append("::")
+        o.append("")
+        annotated(o, rel["parts"])
+        o.append("")
+        o.append("FA-HA authenticator, relayed %s request::" % kind)
+        o.append("")
+        field(o, "FA-HA key", FA_HA_KEY)
+        o.append("    FA-HA covered bytes: %d" % len(rel["covered"]))
+        field(o, "FA-HA HMAC-SHA256", rel["auth"])
+        o.append("")
+        o.append("Message (%d bytes), FA to HA, %s::" % (len(rel["msg"]),
+                                                        kind))
+        o.append("")
+        dump(o, rel["msg"])
 
-    # 10.11-10.13 replies
-    titles = {"stateful": ("10.11", "Reply, stateful mode (9.2)"),
-              "semi": ("10.12", "Reply, semi-stateful mode (9.2)"),
-              "dh": ("10.13", "Reply, Diffie-Hellman mode (9.2)")}
+    # 10.12-10.14 replies
+    titles = {"stateful": (S_STATEFUL, "Reply, stateful mode (9.2)"),
+              "semi": (S_SEMI, "Reply, semi-stateful mode (9.2)"),
+              "dh": (S_DH, "Reply, Diffie-Hellman mode (9.2)")}
     for mode in ("stateful", "semi", "dh"):
         r = dh if mode == "dh" else build_reply(mode)
         num, title = titles[mode]
@@ -888,25 +1018,27 @@ def section10():
                       XF_NAMES[FA_FA_HA_OFFER[0]], HA_FA_HA_ESP_SPI,
                       KEY1_SA_SPI, KEY2_SA_SPI, KEY3_SA_SPI, LIFETIME))
         if mode == "stateful":
-            o.append("The stateful answer to the relayed request of 10.10. "
+            o.append("The stateful answer to the relayed request of %s. "
                      "The KDC's random keys, fixed here: KEY1 ``%s`` (that "
                      "of 10.4), KEY2 ``%s``, KEY3 ``%s``. The KDC payload "
-                     "says mode 1. %s" % (KEY1.hex(), KEY2.hex(), KEY3.hex(),
-                                          common))
+                     "says mode 1. %s" % (S_RELAY_KDC, KEY1.hex(), KEY2.hex(),
+                                          KEY3.hex(), common))
         elif mode == "semi":
             o.append("The semi-stateful answer to the relayed request of "
-                     "10.10: the keys of 10.8; the KDC payload says mode 2. "
-                     "Only the KDC payload and the wrapped keys differ from "
-                     "10.11. %s" % common)
+                     "%s, the same request as in the stateful mode (%s): the "
+                     "keys of %s; the KDC payload says mode 2. Only the KDC "
+                     "payload and the wrapped keys differ from %s. %s" % (
+                         S_RELAY_KDC, S_REQ_KDC, S_SEMI_KEYS, S_STATEFUL,
+                         common))
         else:
-            o.append("The answer to the request of 10.5, relayed by the FA "
-                     "as in 10.10 (with the FA's SA payloads and FA-HA "
-                     "authentication extension appended to the message of "
-                     "10.5). The key exchange "
-                     "payload carries the home agent's X25519 public value "
-                     "(10.9). The mobile node derives KEY1 and KEY3 itself, "
-                     "so no key travels to it; the FA gets KEY2 (random, "
-                     "fixed here) and KEY3 (10.9). %s" % common)
+            o.append("The answer to the relayed request of %s (the request "
+                     "of %s with the FA's SA payloads and FA-HA "
+                     "authentication extension). The key exchange payload "
+                     "carries the home agent's X25519 public value (%s). The "
+                     "mobile node derives KEY1 and KEY3 itself, so no key "
+                     "travels to it; the FA gets KEY2 (random, fixed here) "
+                     "and KEY3 (%s). %s" % (S_RELAY_DH, S_REQ_DH, S_DH_KEYS,
+                                            S_DH_KEYS, common))
         o.append("")
         o.append("Wrapping keys, %s reply::" % (
             DISP[mode]))
@@ -961,15 +1093,15 @@ def section10():
         o.append("")
         dump(o, r["to_mn"])
 
-    # 10.14 ESP keying material
-    heading(o, "10.14 ESP keying material (8.7)")
+    # 10.15 ESP keying material
+    heading(o, "%s ESP keying material (8.7)" % S_ESP)
     sas = esp_sas(st)
     hard = LIFETIME
-    o.append("The six ESP SAs of the stateful registration of 10.10 and "
-             "10.11, two per negotiated pair, keyed from KEY1, KEY2 and KEY3 "
-             "of 10.11. Each SA's SPI is its receiver's inbound SPI, from the "
-             "SA payload that node sent: the mobile node's in 10.5, the FA's "
-             "in 10.10, the home agent's in 10.11. Protocol 50 (ESP); the "
+    o.append("The six ESP SAs of the stateful registration of %s and "
+             "%s, two per negotiated pair, keyed from KEY1, KEY2 and KEY3 "
+             "of %s. Each SA's SPI is its receiver's inbound SPI, from the "
+             "SA payload that node sent: the mobile node's in %s, the FA's "
+             "in %s, the home agent's in %s. Protocol 50 (ESP); the "
              "MN-HA and MN-FA pairs use %s (L = 288: a 32-byte key, then a "
              "4-byte salt), the FA-HA pair %s (L = 288: a 32-byte key, then "
              "a 4-byte salt); no integrity transform (id 0). Every SA's hard "
@@ -977,9 +1109,10 @@ def section10():
              "the negotiated lifetime 0 stands for) and its soft expiry %d "
              "seconds (8.7). Three more vectors, not part of the "
              "registration, give the other transforms of 6.3, with KEY1 of "
-             "10.11 and the SPI 0x%08x." % (
-                 XF_NAMES[XF_AES_GCM_256], XF_NAMES[XF_CHACHA20], hard,
-                 hard - 30, MN_HA_ESP_SPI))
+             "%s and the SPI 0x%08x." % (
+                 S_RELAY_KDC, S_STATEFUL, S_STATEFUL, S_REQ_DH, S_RELAY_KDC,
+                 S_STATEFUL, XF_NAMES[XF_AES_GCM_256], XF_NAMES[XF_CHACHA20],
+                 hard, hard - 30, S_STATEFUL, MN_HA_ESP_SPI))
     extra = [dict(pair=None, kname="KEY1", key=KEY1, spi=MN_HA_ESP_SPI,
                   protocol=pr, encr=e, integ=i, what=w)
              for pr, e, i, w in (
@@ -1013,14 +1146,34 @@ def section10():
         o.extend("    " + t for t in xfrm_text(sa["protocol"], sa["encr"],
                                              sa["integ"]))
     o.append("")
+    # The subsections are numbered in order, and the table names them.
+    nums = [int(t.split()[0][3:]) for t in o if t.startswith("10.") and
+            t.split()[0][3:].isdigit()]
+    assert nums == list(range(1, len(nums) + 1)), nums
+    assert {s for _, secs in REGISTRATIONS for s in secs} <= {
+        "10.%d" % n for n in nums}
     # Wrap prose paragraphs (never literal blocks, which are indented).
+    # No wrapped line starts with a subsection number, which readers of
+    # this section (and the scripts that parse it) would take for a
+    # heading: such a line takes the previous line's last word with it.
     wrapped = []
     for line in o:
         if line and not line.startswith(" ") and len(line) > 78:
-            wrapped.extend(textwrap.wrap(line, 78, break_on_hyphens=False,
-                                         break_long_words=False))
+            lines = wrap78(line)
+            i = 1
+            while i < len(lines):
+                if re.match(r"^10\.\d+(?![.\d])", lines[i]):
+                    head, last = lines[i - 1].rsplit(" ", 1)
+                    lines[i - 1:] = [head] + wrap78(
+                        " ".join([last] + lines[i:]))
+                else:
+                    i += 1
+            wrapped.extend(lines)
         else:
             wrapped.append(line)
+    for i, line in enumerate(wrapped):
+        if re.match(r"^10\.\d+(?![.\d])", line):
+            assert wrapped[i + 1].startswith("---"), line
     return "\n".join(wrapped)
 
 
