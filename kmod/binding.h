@@ -7,16 +7,20 @@
 #ifndef _MIPKEX_BINDING_H
 #define _MIPKEX_BINDING_H
 
+#include <linux/rbtree.h>
+#include <linux/rhashtable-types.h>
 #include <linux/types.h>
 
 #include <linux/mipkex.h>
 
 #include "mipkex.h"
 
-/* Pairs, as SA payload sub-types (protocol.rst 6.1). */
-#define MIPKEX_PAIR_MN_HA	1
-#define MIPKEX_PAIR_MN_FA	2
-#define MIPKEX_PAIR_FA_HA	3
+struct sk_buff;
+
+/*
+ * Pairs, as SA payload sub-types (protocol.rst 6.1): MIPKEX_PAIR_MN_HA,
+ * MIPKEX_PAIR_MN_FA and MIPKEX_PAIR_FA_HA, defined by the uAPI header.
+ */
 
 /**
  * struct mipkex_sa_info - one negotiated pair, as a node sees it
@@ -78,6 +82,59 @@ struct mipkex_binding_info {
 	struct mipkex_sa_info sa[3];
 };
 
+/**
+ * struct mipkex_binding - one accepted registration in a namespace;
+ *	immutable once published (a re-registration publishes a new one in its
+ *	place), freed after a grace period with its keys zeroised
+ * @node: in the namespace's table, keyed by (@info.home_addr, @info.ha_addr)
+ * @exp_node: in the namespace's expiry tree (not for an infinite lifetime)
+ * @rcu: for freeing after a grace period
+ * @info: what the role handler reported, keys included; never sent
+ * @fpr: fingerprint of each @info.sa[i].key (all zeroes without a key)
+ * @role: &enum mipkex_role of the namespace when it was accepted
+ * @created: jiffies when it was accepted
+ * @expires: jiffies when it expires (meaningless for an infinite lifetime)
+ * @xfrm: the XFRM layer's state for this binding (issue 6); set and read
+ *	only by &struct mipkex_binding_hooks callbacks, under the store's lock
+ * @xfrm_hooked: the add hook ran for it (so the del hook will)
+ */
+struct mipkex_binding {
+	struct rhash_head node;
+	struct rb_node exp_node;
+	struct rcu_head rcu;
+	struct mipkex_binding_info info;
+	u8 fpr[3][MIPKEX_FINGERPRINT_LEN];
+	u8 role;
+	unsigned long created;
+	unsigned long expires;
+	void *xfrm;
+	bool xfrm_hooked;
+};
+
+/**
+ * struct mipkex_binding_hooks - what another layer (XFRM) does as bindings
+ *	come and go; every callback runs in process context, under the
+ *	namespace's binding lock (so it must not call back into this API)
+ * @add: a binding is about to be published, replacing @old (or NULL). May
+ *	sleep and install SAs (make before break: @old's SAs are still in).
+ *	A negative errno refuses the registration: mipkex_binding_accept()
+ *	returns it and nothing changes (@old stays)
+ * @del: a binding for which @add succeeded left the table: replaced by a
+ *	newer one (after that one's @add), deregistered, expired, deleted,
+ *	role change or shutdown (&enum mipkex_reason), or
+ *	%MIPKEX_REASON_UNSPEC when publishing failed after @add. Called
+ *	exactly once per successful @add; @b is freed after a grace period
+ *	once it returns
+ */
+struct mipkex_binding_hooks {
+	int (*add)(struct mipkex_net *mn, struct mipkex_binding *b,
+		   struct mipkex_binding *old);
+	void (*del)(struct mipkex_net *mn, struct mipkex_binding *b,
+		    enum mipkex_reason reason);
+};
+
+extern unsigned int mipkex_max_bindings;
+
 int mipkex_binding_init(struct mipkex_net *mn);
 void mipkex_binding_uninit(struct mipkex_net *mn);
 int mipkex_binding_accept(struct mipkex_net *mn,
@@ -87,5 +144,26 @@ int mipkex_binding_remove(struct mipkex_net *mn, __be32 home_addr,
 void mipkex_event_denied(struct mipkex_net *mn, __be32 home_addr,
 			 __be32 ha_addr, const char *nai, u8 code,
 			 const char *why);
+
+/* Additions: lookups, administration, and the XFRM layer's hooks. */
+int mipkex_binding_get(struct mipkex_net *mn, __be32 home_addr,
+		       __be32 ha_addr, struct mipkex_binding_info *info);
+struct mipkex_binding *mipkex_binding_lookup(struct mipkex_net *mn,
+					     __be32 home_addr,
+					     __be32 ha_addr);
+int mipkex_binding_delete(struct mipkex_net *mn, __be32 home_addr,
+			  __be32 ha_addr, enum mipkex_reason reason);
+unsigned int mipkex_binding_flush(struct mipkex_net *mn,
+				  enum mipkex_reason reason);
+void mipkex_binding_set_hooks(const struct mipkex_binding_hooks *hooks);
+void mipkex_binding_check_leaks(void);
+
+/* For netlink.c: the table, its generation, and one binding's attributes. */
+struct rhashtable *mipkex_binding_table(struct mipkex_net *mn);
+const u32 *mipkex_binding_gen(struct mipkex_net *mn);
+int mipkex_binding_fill(struct sk_buff *msg, const void *obj);
+const struct mipkex_binding *mipkex_binding_find_home(struct mipkex_net *mn,
+						      __be32 home_addr,
+						      bool *several);
 
 #endif /* _MIPKEX_BINDING_H */

@@ -19,6 +19,7 @@
 #include "key0.h"
 #include "peer.h"
 
+struct mipkex_binding_store;
 struct mipkex_kdc_conf;
 
 /**
@@ -54,6 +55,8 @@ struct mipkex_queue {
  *	@conf_lock, read under RCU
  * @vendor: SMI enterprise number of the vendor extensions; written under
  *	@conf_lock, read with READ_ONCE()
+ * @bindings: the accepted registrations (binding.c); its own lock, taken
+ *	inside @lock (role changes remove them)
  */
 struct mipkex_net {
 	struct net *net;
@@ -68,6 +71,7 @@ struct mipkex_net {
 	struct mipkex_peer_store peers;
 	struct mipkex_kdc_conf __rcu *kdc;
 	u32 vendor;
+	struct mipkex_binding_store *bindings;
 };
 
 extern struct workqueue_struct *mipkex_wq;
@@ -143,5 +147,8 @@ int mipkex_kdc_groups_validate(const struct nlattr *attr,
 /* netlink.c */
 int mipkex_genl_init(void);
 void mipkex_genl_uninit(void);
+bool mipkex_genl_event_wanted(struct net *net);
+struct sk_buff *mipkex_genl_event_new(void **hdr);
+void mipkex_genl_event_send(struct net *net, struct sk_buff *msg, void *hdr);
 
 #endif /* _MIPKEX_H */

@@ -17,7 +17,11 @@
  * applied.
  *
  * Keys (KEY0, FA-HA, KDC seed) are write only: they are zeroised in the
- * request once copied and never put into a reply.
+ * request once copied and never put into a reply. Bindings' keys never
+ * leave the kernel either: replies and events carry fingerprints.
+ *
+ * Events go to the multicast group "events", which only listeners with
+ * CAP_NET_ADMIN in the namespace's user namespace may join.
  */
 
 #include <linux/bits.h>
@@ -29,6 +33,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "binding.h"
 #include "kdc.h"
 #include "key0.h"
 #include "mipkex.h"
@@ -36,6 +41,8 @@
 #include "selftest.h"
 
 static struct genl_family mipkex_genl_family;
+/* Whether the family is registered: events are sent only then. */
+static bool mipkex_genl_live;
 
 /*
  * Checks too specific for a policy, with their own messages. Only binary and
@@ -323,6 +330,33 @@ static const struct nla_policy mipkex_peer_addr_top[MIPKEX_A_MAX + 1] = {
 
 static const struct nla_policy mipkex_kdc_set_top[MIPKEX_A_MAX + 1] = {
 	[MIPKEX_A_KDC] = NLA_POLICY_NESTED(mipkex_kdc_policy),
+};
+
+#define MIPKEX_BINDING_BY_ADDR \
+	"bindings are selected by home address and HA address alone"
+
+static const struct nla_policy mipkex_binding_sel_policy[MIPKEX_BINDING_A_MAX + 1] = {
+	[MIPKEX_BINDING_A_PAD] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+	[MIPKEX_BINDING_A_HOME_ADDR] = { .type = NLA_BE32 },
+	[MIPKEX_BINDING_A_HA_ADDR] = { .type = NLA_BE32 },
+	[MIPKEX_BINDING_A_COA] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+	[MIPKEX_BINDING_A_FA_ADDR] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+	[MIPKEX_BINDING_A_KEY0_SPI] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+	[MIPKEX_BINDING_A_NAI] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+	[MIPKEX_BINDING_A_ROLE] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+	[MIPKEX_BINDING_A_STATE] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+	[MIPKEX_BINDING_A_MODE] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+	[MIPKEX_BINDING_A_DH_GROUP] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+	[MIPKEX_BINDING_A_LIFETIME] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+	[MIPKEX_BINDING_A_REMAINING] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+	[MIPKEX_BINDING_A_AGE] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+	[MIPKEX_BINDING_A_IDENT] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+	[MIPKEX_BINDING_A_SA] = MIPKEX_REJECT(MIPKEX_BINDING_BY_ADDR),
+};
+
+static const struct nla_policy mipkex_binding_top[MIPKEX_A_MAX + 1] = {
+	[MIPKEX_A_BINDING] = NLA_POLICY_NESTED(mipkex_binding_sel_policy),
+	[MIPKEX_A_EVENT] = MIPKEX_REJECT("events are sent by the module, never requested"),
 };
 
 /* Operations that take no attribute: each one is refused by name. */
@@ -782,6 +816,90 @@ static int mipkex_genl_get_selftest(struct sk_buff *skb,
 	return genlmsg_reply(msg, info);
 }
 
+static int mipkex_genl_binding_get(struct sk_buff *skb,
+				   struct genl_info *info)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	struct nlattr *tb[MIPKEX_BINDING_A_MAX + 1];
+	const struct mipkex_binding *b;
+	struct sk_buff *msg;
+	bool several = false;
+	__be32 home;
+	void *hdr;
+	int err;
+
+	err = mipkex_genl_nest(info, MIPKEX_A_BINDING, MIPKEX_BINDING_A_MAX,
+			       mipkex_binding_sel_policy, tb,
+			       "the binding attribute is required");
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[MIPKEX_A_BINDING], tb,
+			      MIPKEX_BINDING_A_HOME_ADDR)) {
+		GENL_SET_ERR_MSG(info, "the binding's home address is required");
+		return -EINVAL;
+	}
+	home = nla_get_in_addr(tb[MIPKEX_BINDING_A_HOME_ADDR]);
+	msg = mipkex_genl_reply_new(info, &hdr);
+	if (!msg)
+		return -ENOMEM;
+	rcu_read_lock();
+	if (tb[MIPKEX_BINDING_A_HA_ADDR])
+		b = mipkex_binding_lookup(mn, home,
+					  nla_get_in_addr(tb[MIPKEX_BINDING_A_HA_ADDR]));
+	else
+		b = mipkex_binding_find_home(mn, home, &several);
+	if (several) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[MIPKEX_BINDING_A_HOME_ADDR],
+				    "several bindings have this home address: give the HA address");
+		err = -ENOTUNIQ;
+	} else if (!b) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[MIPKEX_BINDING_A_HOME_ADDR],
+				    "binding not found");
+		err = -ENOENT;
+	} else {
+		err = mipkex_binding_fill(msg, b);
+	}
+	rcu_read_unlock();
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int mipkex_genl_binding_del(struct sk_buff *skb,
+				   struct genl_info *info)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	struct nlattr *tb[MIPKEX_BINDING_A_MAX + 1];
+	int err;
+
+	err = mipkex_genl_nest(info, MIPKEX_A_BINDING, MIPKEX_BINDING_A_MAX,
+			       mipkex_binding_sel_policy, tb,
+			       "the binding attribute is required");
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[MIPKEX_A_BINDING], tb,
+			      MIPKEX_BINDING_A_HOME_ADDR)) {
+		GENL_SET_ERR_MSG(info, "the binding's home address is required");
+		return -EINVAL;
+	}
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[MIPKEX_A_BINDING], tb,
+			      MIPKEX_BINDING_A_HA_ADDR)) {
+		GENL_SET_ERR_MSG(info, "the binding's HA address is required");
+		return -EINVAL;
+	}
+	err = mipkex_binding_delete(mn,
+				    nla_get_in_addr(tb[MIPKEX_BINDING_A_HOME_ADDR]),
+				    nla_get_in_addr(tb[MIPKEX_BINDING_A_HA_ADDR]),
+				    MIPKEX_REASON_DELETED);
+	if (err)
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[MIPKEX_BINDING_A_HOME_ADDR],
+				    "binding not found");
+	return err;
+}
+
 /*
  * Dumps of a store: one message per entry, a walk of the store's rhashtable
  * kept across the dump's calls (the walker stays registered with the table,
@@ -919,6 +1037,23 @@ static int mipkex_genl_peer_dump(struct sk_buff *skb,
 			   mipkex_peer_fill);
 }
 
+static int mipkex_genl_binding_dump_start(struct netlink_callback *cb)
+{
+	struct mipkex_net *mn = mipkex_net(sock_net(cb->skb->sk));
+
+	return mipkex_dump_start(cb, mipkex_binding_table(mn));
+}
+
+static int mipkex_genl_binding_dump(struct sk_buff *skb,
+				    struct netlink_callback *cb)
+{
+	struct mipkex_net *mn = mipkex_net(sock_net(skb->sk));
+
+	return mipkex_dump(skb, cb, mipkex_binding_gen(mn), MIPKEX_A_BINDING,
+			   "binding dumps take no attribute: they list every binding (a get takes a home address)",
+			   mipkex_binding_fill);
+}
+
 /*
  * The header checks genetlink makes for commands from resv_start_op on, made
  * here for every command, with NLM_F_CREATE, _EXCL and _REPLACE allowed where
@@ -1042,6 +1177,34 @@ static const struct genl_ops mipkex_genl_ops[] = {
 		.policy = mipkex_no_attr_policy,
 		.maxattr = MIPKEX_A_MAX,
 	},
+	{
+		.cmd = MIPKEX_CMD_BINDING_GET,
+		.doit = mipkex_genl_binding_get,
+		.start = mipkex_genl_binding_dump_start,
+		.dumpit = mipkex_genl_binding_dump,
+		.done = mipkex_dump_done,
+		.policy = mipkex_binding_top,
+		.maxattr = MIPKEX_A_MAX,
+	},
+	{
+		.cmd = MIPKEX_CMD_BINDING_DEL,
+		.doit = mipkex_genl_binding_del,
+		.policy = mipkex_binding_top,
+		.maxattr = MIPKEX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+enum mipkex_genl_mcgrp {
+	MIPKEX_MCGRP_EVENTS,
+};
+
+/* Events tell who registered where: only administrators may listen. */
+static const struct genl_multicast_group mipkex_genl_mcgrps[] = {
+	[MIPKEX_MCGRP_EVENTS] = {
+		.name = MIPKEX_GENL_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
 };
 
 static struct genl_family mipkex_genl_family __ro_after_init = {
@@ -1053,6 +1216,8 @@ static struct genl_family mipkex_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = mipkex_genl_ops,
 	.n_ops = ARRAY_SIZE(mipkex_genl_ops),
+	.mcgrps = mipkex_genl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(mipkex_genl_mcgrps),
 	.pre_doit = mipkex_genl_pre_doit,
 	/*
 	 * genetlink refuses NLM_F_CREATE, _EXCL and _REPLACE for commands from
@@ -1071,13 +1236,78 @@ static struct genl_family mipkex_genl_family __ro_after_init = {
  */
 int mipkex_genl_init(void)
 {
-	return genl_register_family(&mipkex_genl_family);
+	int err;
+
+	err = genl_register_family(&mipkex_genl_family);
+	if (!err)
+		WRITE_ONCE(mipkex_genl_live, true);
+	return err;
 }
 
 /**
  * mipkex_genl_uninit() - unregister the family; waits for running operations
+ *
+ * Events stop first: none is sent to the family's group once it is gone.
  */
 void mipkex_genl_uninit(void)
 {
+	WRITE_ONCE(mipkex_genl_live, false);
+	synchronize_rcu();
 	genl_unregister_family(&mipkex_genl_family);
+}
+
+/**
+ * mipkex_genl_event_wanted() - whether an event in a namespace has listeners
+ * @net: the namespace
+ *
+ * Return: true if building an event is worth it.
+ */
+bool mipkex_genl_event_wanted(struct net *net)
+{
+	return READ_ONCE(mipkex_genl_live) &&
+	       genl_has_listeners(&mipkex_genl_family, net,
+				  MIPKEX_MCGRP_EVENTS);
+}
+
+/**
+ * mipkex_genl_event_new() - start a %MIPKEX_CMD_EVENT message
+ * @hdr: set to its generic netlink header, for mipkex_genl_event_send()
+ *
+ * Context: process context (GFP_KERNEL).
+ * Return: the message, or NULL.
+ */
+struct sk_buff *mipkex_genl_event_new(void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &mipkex_genl_family, 0,
+			   MIPKEX_CMD_EVENT);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/**
+ * mipkex_genl_event_send() - send an event to a namespace's listeners
+ * @net: the namespace
+ * @msg: the message, from mipkex_genl_event_new(); consumed
+ * @hdr: its header
+ *
+ * Nothing is sent once the family is being unregistered.
+ */
+void mipkex_genl_event_send(struct net *net, struct sk_buff *msg, void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	rcu_read_lock();
+	if (READ_ONCE(mipkex_genl_live))
+		genlmsg_multicast_netns(&mipkex_genl_family, net, msg, 0,
+					MIPKEX_MCGRP_EVENTS, GFP_ATOMIC);
+	else
+		nlmsg_free(msg);
+	rcu_read_unlock();
 }

@@ -12,7 +12,9 @@
  *
  * Generic netlink family "mipkex_test" (testing.h)
  *	Runs one cryptographic construction of crypto.c or dh.c on inputs the
- *	test supplies and returns its output, for selftests/kernel/crypto.py.
+ *	test supplies and returns its output, for selftests/kernel/crypto.py;
+ *	and reports bindings and denials as role handlers do, from fields the
+ *	test supplies, for selftests/kernel/bindings.sh.
  */
 
 #include <linux/debugfs.h>
@@ -21,6 +23,7 @@
 #include <linux/uio.h>
 #include <net/genetlink.h>
 
+#include "binding.h"
 #include "crypto.h"
 #include "dh.h"
 #include "mipkex.h"
@@ -54,6 +57,35 @@ static const struct nla_policy mipkex_test_policy[MIPKEX_TEST_A_MAX + 1] = {
 	[MIPKEX_TEST_A_GENERATOR] = { .type = NLA_BINARY, .len = MIPKEX_TEST_MAX_DH },
 	[MIPKEX_TEST_A_PRIVATE] = { .type = NLA_BINARY, .len = MIPKEX_TEST_MAX_DH },
 	[MIPKEX_TEST_A_PEER] = { .type = NLA_BINARY, .len = MIPKEX_TEST_MAX_DH },
+	[MIPKEX_TEST_A_BINDING] = { .type = NLA_NESTED },
+	[MIPKEX_TEST_A_CODE] = { .type = NLA_U8 },
+	[MIPKEX_TEST_A_MESSAGE] = { .type = NLA_NUL_STRING, .len = 256 },
+};
+
+static const struct nla_policy mipkex_test_sa_policy[MIPKEX_SA_A_MAX + 1] = {
+	[MIPKEX_SA_A_PAIR] = { .type = NLA_U8 },
+	[MIPKEX_SA_A_PROTOCOL] = { .type = NLA_U8 },
+	[MIPKEX_SA_A_ENCR] = { .type = NLA_U16 },
+	[MIPKEX_SA_A_ENCR_BITS] = { .type = NLA_U16 },
+	[MIPKEX_SA_A_INTEG] = { .type = NLA_U16 },
+	[MIPKEX_SA_A_SPI_IN] = { .type = NLA_U32 },
+	[MIPKEX_SA_A_SPI_OUT] = { .type = NLA_U32 },
+	[MIPKEX_SA_A_LIFETIME] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy mipkex_test_binding_policy[MIPKEX_BINDING_A_MAX + 1] = {
+	[MIPKEX_BINDING_A_HOME_ADDR] = { .type = NLA_BE32 },
+	[MIPKEX_BINDING_A_HA_ADDR] = { .type = NLA_BE32 },
+	[MIPKEX_BINDING_A_COA] = { .type = NLA_BE32 },
+	[MIPKEX_BINDING_A_FA_ADDR] = { .type = NLA_BE32 },
+	[MIPKEX_BINDING_A_KEY0_SPI] = { .type = NLA_U32 },
+	[MIPKEX_BINDING_A_NAI] = { .type = NLA_NUL_STRING,
+				   .len = MIPKEX_NAI_MAX_LEN },
+	[MIPKEX_BINDING_A_MODE] = { .type = NLA_U8 },
+	[MIPKEX_BINDING_A_DH_GROUP] = { .type = NLA_U16 },
+	[MIPKEX_BINDING_A_LIFETIME] = { .type = NLA_U32 },
+	[MIPKEX_BINDING_A_IDENT] = { .type = NLA_U64 },
+	[MIPKEX_BINDING_A_SA] = NLA_POLICY_NESTED(mipkex_test_sa_policy),
 };
 
 /* The pieces of the repeatable attributes, in message order. */
@@ -356,6 +388,131 @@ static int mipkex_test_available(struct genl_info *info)
 				 mipkex_crypto_available(name));
 }
 
+static u32 mipkex_test_u32(struct nlattr **tb, int type, unsigned int size)
+{
+	if (!tb[type])
+		return 0;
+	switch (size) {
+	case 1:
+		return nla_get_u8(tb[type]);
+	case 2:
+		return nla_get_u16(tb[type]);
+	}
+	return nla_get_u32(tb[type]);
+}
+
+/* A binding's fields from the request; the keys zeroised in it once copied. */
+static int mipkex_test_binding_info(struct genl_info *info,
+				    struct mipkex_binding_info *bi)
+{
+	struct nlattr *tb[MIPKEX_BINDING_A_MAX + 1], *st[MIPKEX_SA_A_MAX + 1];
+	struct nlattr *nla;
+	unsigned int nkey = 0;
+	int rem, err;
+
+	if (GENL_REQ_ATTR_CHECK(info, MIPKEX_TEST_A_BINDING))
+		return -EINVAL;
+	err = nla_parse_nested(tb, MIPKEX_BINDING_A_MAX,
+			       info->attrs[MIPKEX_TEST_A_BINDING],
+			       mipkex_test_binding_policy, info->extack);
+	if (err)
+		return err;
+	if (tb[MIPKEX_BINDING_A_HOME_ADDR])
+		bi->home_addr = nla_get_in_addr(tb[MIPKEX_BINDING_A_HOME_ADDR]);
+	if (tb[MIPKEX_BINDING_A_HA_ADDR])
+		bi->ha_addr = nla_get_in_addr(tb[MIPKEX_BINDING_A_HA_ADDR]);
+	if (tb[MIPKEX_BINDING_A_COA])
+		bi->coa = nla_get_in_addr(tb[MIPKEX_BINDING_A_COA]);
+	if (tb[MIPKEX_BINDING_A_FA_ADDR])
+		bi->fa_addr = nla_get_in_addr(tb[MIPKEX_BINDING_A_FA_ADDR]);
+	bi->key0_spi = mipkex_test_u32(tb, MIPKEX_BINDING_A_KEY0_SPI, 4);
+	if (tb[MIPKEX_BINDING_A_NAI]) {
+		bi->nai_len = nla_len(tb[MIPKEX_BINDING_A_NAI]) - 1;
+		memcpy(bi->nai, nla_data(tb[MIPKEX_BINDING_A_NAI]), bi->nai_len);
+	}
+	bi->mode = mipkex_test_u32(tb, MIPKEX_BINDING_A_MODE, 1);
+	bi->dh_group = mipkex_test_u32(tb, MIPKEX_BINDING_A_DH_GROUP, 2);
+	bi->lifetime = min_t(u32, mipkex_test_u32(tb, MIPKEX_BINDING_A_LIFETIME,
+						  4), U16_MAX);
+	if (tb[MIPKEX_BINDING_A_IDENT])
+		bi->ident = nla_get_u64(tb[MIPKEX_BINDING_A_IDENT]);
+
+	nla_for_each_nested(nla, info->attrs[MIPKEX_TEST_A_BINDING], rem) {
+		struct mipkex_sa_info *sa;
+
+		if (nla_type(nla) != MIPKEX_BINDING_A_SA)
+			continue;
+		if (bi->n_sa == ARRAY_SIZE(bi->sa))
+			return -E2BIG;
+		err = nla_parse_nested(st, MIPKEX_SA_A_MAX, nla,
+				       mipkex_test_sa_policy, info->extack);
+		if (err)
+			return err;
+		sa = &bi->sa[bi->n_sa++];
+		sa->pair = mipkex_test_u32(st, MIPKEX_SA_A_PAIR, 1);
+		sa->protocol = mipkex_test_u32(st, MIPKEX_SA_A_PROTOCOL, 1);
+		sa->encr_id = mipkex_test_u32(st, MIPKEX_SA_A_ENCR, 2);
+		sa->encr_bits = mipkex_test_u32(st, MIPKEX_SA_A_ENCR_BITS, 2);
+		sa->integ_id = mipkex_test_u32(st, MIPKEX_SA_A_INTEG, 2);
+		sa->spi_in = mipkex_test_u32(st, MIPKEX_SA_A_SPI_IN, 4);
+		sa->spi_out = mipkex_test_u32(st, MIPKEX_SA_A_SPI_OUT, 4);
+		sa->lifetime = mipkex_test_u32(st, MIPKEX_SA_A_LIFETIME, 4);
+	}
+
+	nla_for_each_attr(nla, genlmsg_data(info->genlhdr),
+			  genlmsg_len(info->genlhdr), rem) {
+		struct mipkex_sa_info *sa;
+
+		if (nla_type(nla) != MIPKEX_TEST_A_KEY)
+			continue;
+		if (nkey == bi->n_sa)
+			return -E2BIG;
+		sa = &bi->sa[nkey++];
+		if (!nla_len(nla))
+			continue;
+		if (nla_len(nla) != sizeof(sa->key))
+			return -EINVAL;
+		memcpy(sa->key, nla_data(nla), sizeof(sa->key));
+		memzero_explicit(nla_data(nla), nla_len(nla));
+		sa->has_key = true;
+	}
+	return 0;
+}
+
+static int mipkex_test_binding(struct genl_info *info, u8 op)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	struct mipkex_binding_info *bi;
+	const char *msg;
+	int err;
+
+	bi = kzalloc(sizeof(*bi), GFP_KERNEL);
+	if (!bi)
+		return -ENOMEM;
+	err = mipkex_test_binding_info(info, bi);
+	if (err)
+		goto out;
+	switch (op) {
+	case MIPKEX_TEST_OP_BINDING_ACCEPT:
+		err = mipkex_binding_accept(mn, bi);
+		break;
+	case MIPKEX_TEST_OP_BINDING_REMOVE:
+		err = mipkex_binding_remove(mn, bi->home_addr, bi->ha_addr);
+		break;
+	default:
+		msg = info->attrs[MIPKEX_TEST_A_MESSAGE] ?
+		      nla_data(info->attrs[MIPKEX_TEST_A_MESSAGE]) : "";
+		mipkex_event_denied(mn, bi->home_addr, bi->ha_addr,
+				    bi->nai_len ? bi->nai : NULL,
+				    mipkex_test_u32(info->attrs,
+						    MIPKEX_TEST_A_CODE, 1),
+				    msg);
+	}
+out:
+	kfree_sensitive(bi);
+	return err;
+}
+
 static int mipkex_test_run(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mipkex_test_pieces *p;
@@ -396,6 +553,11 @@ static int mipkex_test_run(struct sk_buff *skb, struct genl_info *info)
 		break;
 	case MIPKEX_TEST_OP_AVAILABLE:
 		err = mipkex_test_available(info);
+		break;
+	case MIPKEX_TEST_OP_BINDING_ACCEPT:
+	case MIPKEX_TEST_OP_BINDING_REMOVE:
+	case MIPKEX_TEST_OP_DENIED:
+		err = mipkex_test_binding(info, op);
 		break;
 	default:
 		err = -EOPNOTSUPP;

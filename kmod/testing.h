@@ -63,6 +63,16 @@ enum mipkex_test_cmd {
  *	GENERATOR), PEER -> nothing
  * @MIPKEX_TEST_OP_AVAILABLE: mipkex_crypto_available(): LABEL, an algorithm
  *	name -> RESULT
+ * @MIPKEX_TEST_OP_BINDING_ACCEPT: mipkex_binding_accept() in the requester's
+ *	namespace: BINDING, a nest of &enum mipkex_binding_attr (home, HA,
+ *	care-of and FA addresses, KEY0 SPI, NAI, mode, DH group, lifetime,
+ *	Identification, and one %MIPKEX_BINDING_A_SA nest of &enum
+ *	mipkex_sa_attr per pair, without fingerprint), and one KEY per pair,
+ *	in order (32 bytes, or empty for a pair without a key) -> nothing
+ * @MIPKEX_TEST_OP_BINDING_REMOVE: mipkex_binding_remove(): BINDING with the
+ *	home and HA addresses -> nothing
+ * @MIPKEX_TEST_OP_DENIED: mipkex_event_denied(): BINDING (home and HA
+ *	addresses, NAI, each optional), CODE, MESSAGE -> nothing
  * @__MIPKEX_TEST_OP_MAX: one past the last
  */
 enum mipkex_test_op {
@@ -77,6 +87,9 @@ enum mipkex_test_op {
 	MIPKEX_TEST_OP_DH,
 	MIPKEX_TEST_OP_DH_CHECK,
 	MIPKEX_TEST_OP_AVAILABLE,
+	MIPKEX_TEST_OP_BINDING_ACCEPT,
+	MIPKEX_TEST_OP_BINDING_REMOVE,
+	MIPKEX_TEST_OP_DENIED,
 	__MIPKEX_TEST_OP_MAX
 };
 
@@ -106,6 +119,9 @@ enum mipkex_test_op {
  * @MIPKEX_TEST_A_PUBLIC: binary, reply: a DH public value
  * @MIPKEX_TEST_A_SHARED: binary, reply: a DH shared secret
  * @MIPKEX_TEST_A_RESULT: u8, reply: a yes/no answer
+ * @MIPKEX_TEST_A_BINDING: nest, a binding (&enum mipkex_binding_attr)
+ * @MIPKEX_TEST_A_CODE: u8, an RFC 5944 reply code
+ * @MIPKEX_TEST_A_MESSAGE: string, a denial's explanation
  * @__MIPKEX_TEST_A_MAX: one past the last
  */
 enum mipkex_test_attr {
@@ -132,6 +148,9 @@ enum mipkex_test_attr {
 	MIPKEX_TEST_A_PUBLIC,
 	MIPKEX_TEST_A_SHARED,
 	MIPKEX_TEST_A_RESULT,
+	MIPKEX_TEST_A_BINDING,
+	MIPKEX_TEST_A_CODE,
+	MIPKEX_TEST_A_MESSAGE,
 	__MIPKEX_TEST_A_MAX
 };
 

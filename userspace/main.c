@@ -7,7 +7,7 @@
  * Exit status: 0 success, 1 error, 2 usage.
  *
  * One file per concern: node.c (show, set, stats, selftest), key0.c, peer.c,
- * kdc.c, conf.c (load, showconf), keyfile.c (keys, genkey), batch.c
+ * kdc.c, binding.c (binding, show bindings, monitor), conf.c (load, showconf), keyfile.c (keys, genkey), batch.c
  * (pipelined requests), genl.c (netlink), decode.c, util.c.
  */
 #include <getopt.h>
@@ -16,6 +16,7 @@
 
 #include <linux/mipkex.h>
 
+#include "binding.h"
 #include "conf.h"
 #include "decode.h"
 #include "entry.h"
@@ -35,6 +36,15 @@ static void usage(FILE *f)
 		"\n"
 		"Commands:\n"
 		"  show                      the namespace's role, hooks and vendor id\n"
+		"  show bindings [HOME [ha ADDR]]\n"
+		"  binding show [HOME [ha ADDR]]\n"
+		"                            the registrations accepted here (bindings):\n"
+		"                            addresses, NAI, lifetime, suite, SAs and key\n"
+		"                            fingerprints\n"
+		"  binding del HOME ha ADDR  remove a binding (needs CAP_NET_ADMIN)\n"
+		"  monitor                   print events (registrations accepted, denied,\n"
+		"                            bindings removed) until interrupted\n"
+		"                            (needs CAP_NET_ADMIN)\n"
 		"  set role {none|mn|fa|ha}  set the namespace's role (needs CAP_NET_ADMIN)\n"
 		"  set vendor N              the vendor id (enterprise number) of the\n"
 		"                            protocol's extensions\n"
@@ -101,12 +111,13 @@ static int cmd_decode(int argc, char **argv)
 
 static const char *const command_names[] = {
 	"help", "show", "set", "stats", "selftest", "key0", "peer", "kdc",
-	"load", "showconf", "genkey", "decode",
+	"load", "showconf", "genkey", "decode", "binding", "monitor",
 };
 
 static int (*const command_fns[])(int argc, char **argv) = {
 	cmd_help, cmd_show, cmd_set, cmd_stats, cmd_selftest, cmd_key0,
 	cmd_peer, cmd_kdc, cmd_load, cmd_showconf, cmd_genkey, cmd_decode,
+	cmd_binding, cmd_monitor,
 };
 
 int main(int argc, char **argv)

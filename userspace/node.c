@@ -13,6 +13,7 @@
 
 #include <linux/mipkex.h>
 
+#include "binding.h"
 #include "genl.h"
 #include "node.h"
 #include "util.h"
@@ -251,6 +252,10 @@ static int cmd_get(int cmd, mk_reply_fn fn, int argc, char **argv)
 
 int cmd_show(int argc, char **argv)
 {
+	static const char *const what[] = { "bindings" };
+
+	if (argc > 0 && find_word(argv[0], what, ARRAY_SIZE(what)) == 0)
+		return mk_binding_show(argc - 1, argv + 1);
 	return cmd_get(MIPKEX_CMD_GET_NODE, show_reply, argc, argv);
 }
 

@@ -58,6 +58,32 @@
  *	Reply: %MIPKEX_A_SELFTEST, the known-answer tests the module ran on
  *	its cryptography when it was loaded (&enum mipkex_selftest_attr).
  *
+ * MIPKEX_CMD_BINDING_GET (do with %MIPKEX_A_BINDING / %MIPKEX_BINDING_A_HOME_ADDR
+ *	and optionally %MIPKEX_BINDING_A_HA_ADDR, or dump)
+ *	Reply: one %MIPKEX_A_BINDING per binding (&enum mipkex_binding_attr),
+ *	with one %MIPKEX_BINDING_A_SA nest per negotiated pair. A binding is a
+ *	registration the module accepted in this namespace, as the namespace's
+ *	role sees it, identified by (home address, HA address). Without the HA
+ *	address, a do answers the one binding of that home address (-ENOENT if
+ *	none, -ENOTUNIQ if several). Keys are never included: each pair's key
+ *	appears as %MIPKEX_SA_A_FINGERPRINT. Dumps are in no particular order.
+ *
+ * MIPKEX_CMD_BINDING_DEL (do, admin)
+ *	Request: %MIPKEX_A_BINDING with %MIPKEX_BINDING_A_HOME_ADDR and
+ *	%MIPKEX_BINDING_A_HA_ADDR (both required). Removes the binding (and,
+ *	once XFRM is in, its SAs), keys zeroised, with a
+ *	%MIPKEX_EVENT_REMOVED event of reason %MIPKEX_REASON_DELETED.
+ *
+ * MIPKEX_CMD_EVENT (notification only, multicast group
+ *	%MIPKEX_GENL_MCGRP_EVENTS; joining it needs CAP_NET_ADMIN in the
+ *	namespace's user namespace)
+ *	One message per event, in the namespace where it happened:
+ *	%MIPKEX_A_EVENT (&enum mipkex_event_attr: type, reason, role, and for a
+ *	denial its code, message, home address, HA address and NAI when
+ *	known), and for %MIPKEX_EVENT_ACCEPTED and %MIPKEX_EVENT_REMOVED the
+ *	binding as BINDING_GET shows it (%MIPKEX_A_BINDING). Namespace exit
+ *	and module unload remove every binding without an event.
+ *
  * Every key (KEY0, FA-HA key, KDC seed) is 32 to 64 bytes; keys are write
  * only. A fingerprint is the first 8 bytes of
  * KDF(key, "mipkex fingerprint", empty context, 64), the SP 800-108 KDF of
@@ -77,6 +103,8 @@
 
 #define MIPKEX_GENL_NAME	"mipkex"
 #define MIPKEX_GENL_VERSION	1
+/** Name of the multicast group of &enum mipkex_event notifications. */
+#define MIPKEX_GENL_MCGRP_EVENTS	"events"
 
 /**
  * enum mipkex_role - role of the module in one network namespace
@@ -113,6 +141,9 @@ enum mipkex_role {
  * @MIPKEX_CMD_KDC_SET: change key distribution centre parameters
  * @MIPKEX_CMD_KDC_GET: read key distribution centre parameters
  * @MIPKEX_CMD_GET_SELFTEST: read the results of the load-time self-tests
+ * @MIPKEX_CMD_BINDING_GET: read one binding, or dump them all
+ * @MIPKEX_CMD_BINDING_DEL: remove one binding
+ * @MIPKEX_CMD_EVENT: an event (notification, never a request)
  * @__MIPKEX_CMD_MAX: one past the last command
  */
 enum mipkex_cmd {
@@ -131,6 +162,9 @@ enum mipkex_cmd {
 	MIPKEX_CMD_KDC_SET,
 	MIPKEX_CMD_KDC_GET,
 	MIPKEX_CMD_GET_SELFTEST,
+	MIPKEX_CMD_BINDING_GET,
+	MIPKEX_CMD_BINDING_DEL,
+	MIPKEX_CMD_EVENT,
 	__MIPKEX_CMD_MAX
 };
 
@@ -154,6 +188,8 @@ enum mipkex_cmd {
  * @MIPKEX_A_SELFTEST: nest of &enum mipkex_selftest_attr (read only)
  * @MIPKEX_A_RESULT: u8, &enum mipkex_result (read only)
  * @MIPKEX_A_COUNT: u32, number of entries a flush removed (read only)
+ * @MIPKEX_A_BINDING: nest of &enum mipkex_binding_attr
+ * @MIPKEX_A_EVENT: nest of &enum mipkex_event_attr (read only)
  * @__MIPKEX_A_MAX: one past the last attribute
  */
 enum mipkex_attr {
@@ -170,6 +206,8 @@ enum mipkex_attr {
 	MIPKEX_A_SELFTEST,
 	MIPKEX_A_RESULT,
 	MIPKEX_A_COUNT,
+	MIPKEX_A_BINDING,
+	MIPKEX_A_EVENT,
 	__MIPKEX_A_MAX
 };
 
@@ -517,5 +555,192 @@ enum mipkex_selftest_attr {
 };
 
 #define MIPKEX_SELFTEST_A_MAX (__MIPKEX_SELFTEST_A_MAX - 1)
+
+/** RFC 5944 registration lifetime meaning "infinity": the binding never expires. */
+#define MIPKEX_LIFETIME_INFINITE	0xffff
+
+/* Pairs of a binding's SAs (%MIPKEX_SA_A_PAIR), as SA payload sub-types. */
+#define MIPKEX_PAIR_MN_HA	1
+#define MIPKEX_PAIR_MN_FA	2
+#define MIPKEX_PAIR_FA_HA	3
+
+/**
+ * enum mipkex_binding_state - state of a binding (%MIPKEX_BINDING_A_STATE)
+ * @MIPKEX_BINDING_STATE_UNSPEC: unused
+ * @MIPKEX_BINDING_STATE_ACCEPTED: the registration was accepted and has not
+ *	expired, been deregistered or removed
+ */
+enum mipkex_binding_state {
+	MIPKEX_BINDING_STATE_UNSPEC,
+	MIPKEX_BINDING_STATE_ACCEPTED,
+};
+
+/**
+ * enum mipkex_binding_attr - a binding (an accepted registration), inside
+ *	%MIPKEX_A_BINDING; every attribute is read only except the two
+ *	addresses that select a binding in BINDING_GET and BINDING_DEL
+ * @MIPKEX_BINDING_A_UNSPEC: unused
+ * @MIPKEX_BINDING_A_PAD: padding for 64-bit attributes
+ * @MIPKEX_BINDING_A_HOME_ADDR: be32, the mobile node's home address
+ * @MIPKEX_BINDING_A_HA_ADDR: be32, its home agent's address
+ * @MIPKEX_BINDING_A_COA: be32, the care-of address
+ * @MIPKEX_BINDING_A_FA_ADDR: be32, the foreign agent's address (0.0.0.0
+ *	for a co-located care-of address)
+ * @MIPKEX_BINDING_A_KEY0_SPI: u32, the KEY0 SPI; absent where it is not
+ *	known (at a foreign agent)
+ * @MIPKEX_BINDING_A_NAI: string, the mobile node's NAI; absent where it is
+ *	not known (at a foreign agent, which never learns it)
+ * @MIPKEX_BINDING_A_ROLE: u8, &enum mipkex_role the namespace had when it
+ *	accepted the registration
+ * @MIPKEX_BINDING_A_STATE: u8, &enum mipkex_binding_state
+ * @MIPKEX_BINDING_A_MODE: u8, &enum mipkex_kdc_mode the keys came from
+ * @MIPKEX_BINDING_A_DH_GROUP: u16, DH group number in DH mode; absent
+ *	otherwise
+ * @MIPKEX_BINDING_A_LIFETIME: u32, the granted registration lifetime in
+ *	seconds (%MIPKEX_LIFETIME_INFINITE: never expires)
+ * @MIPKEX_BINDING_A_REMAINING: u32, seconds until it expires, rounded up;
+ *	absent for an infinite lifetime
+ * @MIPKEX_BINDING_A_AGE: u32, seconds since it was accepted
+ * @MIPKEX_BINDING_A_IDENT: u64, the accepted request's Identification
+ * @MIPKEX_BINDING_A_SA: nest of &enum mipkex_sa_attr, one per negotiated
+ *	pair this node is part of (repeated)
+ * @__MIPKEX_BINDING_A_MAX: one past the last
+ */
+enum mipkex_binding_attr {
+	MIPKEX_BINDING_A_UNSPEC,
+	MIPKEX_BINDING_A_PAD,
+	MIPKEX_BINDING_A_HOME_ADDR,
+	MIPKEX_BINDING_A_HA_ADDR,
+	MIPKEX_BINDING_A_COA,
+	MIPKEX_BINDING_A_FA_ADDR,
+	MIPKEX_BINDING_A_KEY0_SPI,
+	MIPKEX_BINDING_A_NAI,
+	MIPKEX_BINDING_A_ROLE,
+	MIPKEX_BINDING_A_STATE,
+	MIPKEX_BINDING_A_MODE,
+	MIPKEX_BINDING_A_DH_GROUP,
+	MIPKEX_BINDING_A_LIFETIME,
+	MIPKEX_BINDING_A_REMAINING,
+	MIPKEX_BINDING_A_AGE,
+	MIPKEX_BINDING_A_IDENT,
+	MIPKEX_BINDING_A_SA,
+	__MIPKEX_BINDING_A_MAX
+};
+
+#define MIPKEX_BINDING_A_MAX (__MIPKEX_BINDING_A_MAX - 1)
+
+/**
+ * enum mipkex_sa_attr - one negotiated pair of a binding, inside
+ *	%MIPKEX_BINDING_A_SA (read only)
+ * @MIPKEX_SA_A_UNSPEC: unused
+ * @MIPKEX_SA_A_PAIR: u8, %MIPKEX_PAIR_MN_HA, %MIPKEX_PAIR_MN_FA or
+ *	%MIPKEX_PAIR_FA_HA
+ * @MIPKEX_SA_A_PROTOCOL: u8, IP protocol: 50 (ESP) or 51 (AH)
+ * @MIPKEX_SA_A_ENCR: u16, IKEv2 encryption transform id; absent if none
+ * @MIPKEX_SA_A_ENCR_BITS: u16, its key length in bits; absent if none
+ * @MIPKEX_SA_A_INTEG: u16, IKEv2 integrity transform id; absent if none
+ * @MIPKEX_SA_A_SPI_IN: u32, this node's inbound SPI of the pair
+ * @MIPKEX_SA_A_SPI_OUT: u32, the peer's inbound SPI (this node's outbound)
+ * @MIPKEX_SA_A_LIFETIME: u32, the negotiated SA lifetime, seconds
+ * @MIPKEX_SA_A_FINGERPRINT: binary, %MIPKEX_FINGERPRINT_LEN bytes, the
+ *	fingerprint of the pair's key (KEY1, KEY2 or KEY3); absent when this
+ *	node has no key for the pair
+ * @__MIPKEX_SA_A_MAX: one past the last
+ */
+enum mipkex_sa_attr {
+	MIPKEX_SA_A_UNSPEC,
+	MIPKEX_SA_A_PAIR,
+	MIPKEX_SA_A_PROTOCOL,
+	MIPKEX_SA_A_ENCR,
+	MIPKEX_SA_A_ENCR_BITS,
+	MIPKEX_SA_A_INTEG,
+	MIPKEX_SA_A_SPI_IN,
+	MIPKEX_SA_A_SPI_OUT,
+	MIPKEX_SA_A_LIFETIME,
+	MIPKEX_SA_A_FINGERPRINT,
+	__MIPKEX_SA_A_MAX
+};
+
+#define MIPKEX_SA_A_MAX (__MIPKEX_SA_A_MAX - 1)
+
+/**
+ * enum mipkex_event - what a %MIPKEX_CMD_EVENT reports (%MIPKEX_EVENT_A_TYPE)
+ * @MIPKEX_EVENT_UNSPEC: unused
+ * @MIPKEX_EVENT_ACCEPTED: a registration was accepted: a new binding
+ *	(%MIPKEX_REASON_NEW) or a re-registration that replaced one
+ *	(%MIPKEX_REASON_REPLACED); carries the binding, with its negotiated
+ *	suite and key fingerprints
+ * @MIPKEX_EVENT_DENIED: a registration was denied; carries the RFC 5944
+ *	code, a message, and the home address, HA address and NAI when known
+ * @MIPKEX_EVENT_REMOVED: a binding was removed (reason
+ *	%MIPKEX_REASON_DEREGISTERED, _EXPIRED, _DELETED or _ROLE_CHANGE);
+ *	carries the binding as it was
+ * @__MIPKEX_EVENT_MAX: one past the last
+ */
+enum mipkex_event {
+	MIPKEX_EVENT_UNSPEC,
+	MIPKEX_EVENT_ACCEPTED,
+	MIPKEX_EVENT_DENIED,
+	MIPKEX_EVENT_REMOVED,
+	__MIPKEX_EVENT_MAX
+};
+
+/**
+ * enum mipkex_reason - why a binding came or went (%MIPKEX_EVENT_A_REASON)
+ * @MIPKEX_REASON_UNSPEC: unused (denials carry no reason)
+ * @MIPKEX_REASON_NEW: accepted: no binding existed for the pair of addresses
+ * @MIPKEX_REASON_REPLACED: accepted: a re-registration replaced the binding
+ * @MIPKEX_REASON_DEREGISTERED: removed: the mobile node deregistered
+ *	(lifetime 0)
+ * @MIPKEX_REASON_EXPIRED: removed: its lifetime ran out
+ * @MIPKEX_REASON_DELETED: removed: by MIPKEX_CMD_BINDING_DEL
+ * @MIPKEX_REASON_ROLE_CHANGE: removed: the namespace's role changed
+ * @MIPKEX_REASON_SHUTDOWN: removed by namespace exit or module unload
+ *	(never in an event: none is sent then)
+ * @__MIPKEX_REASON_MAX: one past the last
+ */
+enum mipkex_reason {
+	MIPKEX_REASON_UNSPEC,
+	MIPKEX_REASON_NEW,
+	MIPKEX_REASON_REPLACED,
+	MIPKEX_REASON_DEREGISTERED,
+	MIPKEX_REASON_EXPIRED,
+	MIPKEX_REASON_DELETED,
+	MIPKEX_REASON_ROLE_CHANGE,
+	MIPKEX_REASON_SHUTDOWN,
+	__MIPKEX_REASON_MAX
+};
+
+/** Longest %MIPKEX_EVENT_A_MESSAGE, in bytes, without its NUL. */
+#define MIPKEX_EVENT_MESSAGE_MAX_LEN	127
+
+/**
+ * enum mipkex_event_attr - an event, inside %MIPKEX_A_EVENT (read only)
+ * @MIPKEX_EVENT_A_UNSPEC: unused
+ * @MIPKEX_EVENT_A_TYPE: u8, &enum mipkex_event
+ * @MIPKEX_EVENT_A_REASON: u8, &enum mipkex_reason (accepted and removed)
+ * @MIPKEX_EVENT_A_ROLE: u8, &enum mipkex_role of the namespace
+ * @MIPKEX_EVENT_A_CODE: u8, denied: the RFC 5944 reply code
+ * @MIPKEX_EVENT_A_MESSAGE: string, denied: why, for people (at most
+ *	%MIPKEX_EVENT_MESSAGE_MAX_LEN bytes)
+ * @MIPKEX_EVENT_A_HOME_ADDR: be32, denied: the home address, when known
+ * @MIPKEX_EVENT_A_HA_ADDR: be32, denied: the HA address, when known
+ * @MIPKEX_EVENT_A_NAI: string, denied: the mobile node's NAI, when known
+ * @__MIPKEX_EVENT_A_MAX: one past the last
+ */
+enum mipkex_event_attr {
+	MIPKEX_EVENT_A_UNSPEC,
+	MIPKEX_EVENT_A_TYPE,
+	MIPKEX_EVENT_A_REASON,
+	MIPKEX_EVENT_A_ROLE,
+	MIPKEX_EVENT_A_CODE,
+	MIPKEX_EVENT_A_MESSAGE,
+	MIPKEX_EVENT_A_HOME_ADDR,
+	MIPKEX_EVENT_A_HA_ADDR,
+	MIPKEX_EVENT_A_NAI,
+	__MIPKEX_EVENT_A_MAX
+};
+
+#define MIPKEX_EVENT_A_MAX (__MIPKEX_EVENT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_MIPKEX_H */

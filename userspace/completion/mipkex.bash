@@ -17,12 +17,26 @@ _mipkex()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W '-j --json -p --pretty -h --help -V --version' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'show set stats selftest key0 peer kdc load showconf genkey decode help' -- "$cur"))
+			COMPREPLY=($(compgen -W 'show set stats selftest key0 peer kdc load showconf genkey decode binding monitor help' -- "$cur"))
 		fi
 		return
 	fi
 	((ci + 1 < cword)) && sub=${words[ci + 1]}
 	case $cmd in
+	show)
+		if ((cword == ci + 1)); then
+			COMPREPLY=($(compgen -W 'bindings' -- "$cur"))
+		elif [[ $sub == bindings ]] && ((cword == ci + 3)); then
+			COMPREPLY=($(compgen -W 'ha' -- "$cur"))
+		fi
+		;;
+	binding)
+		if ((cword == ci + 1)); then
+			COMPREPLY=($(compgen -W 'show del' -- "$cur"))
+		elif ((cword == ci + 3)); then
+			COMPREPLY=($(compgen -W 'ha' -- "$cur"))
+		fi
+		;;
 	set)
 		if [[ $prev == set ]]; then
 			COMPREPLY=($(compgen -W 'role vendor' -- "$cur"))
