@@ -1,29 +1,724 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mipkex: the foreign agent: adds its offers to relayed requests, takes its keys from replies
- * (Documentation/protocol.rst section 9). Placeholder: passes everything.
+ * mipkex: the foreign agent (Documentation/protocol.rst 6.5, 9.1, 9.2, 9.4):
+ * adds its SA offers (NVSEs) to the protected requests its agent relays to a
+ * home agent it shares an FA-HA security association with, and takes KEY2
+ * and KEY3 from the replies before its agent relays them to the mobile node.
+ * The mobile node's part of every message (through its MN-HA
+ * authentication extension) is never changed.
+ *
+ * A relayed request waits for its reply in a pending entry, by home agent
+ * address and Identification, at most MIPKEX_PENDING_MAX per namespace, for
+ * MIPKEX_PENDING_TIMEOUT. Only the namespace's worker and mipkex_fa_uninit()
+ * touch a namespace's entries.
  */
 
+#include <linux/jiffies.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/unaligned.h>
+
+#include "elem.h"
+#include "kdc.h"
+#include "mnfa.h"
 #include "packet.h"
+#include "protect.h"
+
+/* RFC 5944 reply code of the FA: poorly formed reply. */
+#define MIPKEX_CODE_FA_POORLY_FORMED_REPLY	71
 
 /**
- * mipkex_fa_request_out() - handle a datagram in role fa
+ * struct mipkex_fa_peer - a copy of an FA-HA peer, taken under RCU
+ * @spi: SPI of the FA-HA authentication extension
+ * @aead: &enum mipkex_aead, for key wrapping
+ * @auth: &enum mipkex_auth
+ * @key_len: length of @key
+ * @key: the FA-HA key
+ */
+struct mipkex_fa_peer {
+	u32 spi;
+	u8 aead;
+	u8 auth;
+	u8 key_len;
+	u8 key[MIPKEX_KEY_MAX_LEN];
+};
+
+/**
+ * struct mipkex_fa_pending - a relayed request waiting for its reply
+ * @list: in mipkex_fa_list
+ * @mn: its namespace
+ * @expires: jiffies
+ * @ha: the home agent address (the request's destination)
+ * @coa: the care-of address
+ * @ident: the Identification
+ * @offer_len: lengths of @offer, indexed by sub-type (0: not offered)
+ * @offer: the values of the NVSE SA payloads sent, by sub-type (2, 3)
+ */
+struct mipkex_fa_pending {
+	struct list_head list;
+	struct mipkex_net *mn;
+	unsigned long expires;
+	__be32 ha;
+	__be32 coa;
+	u64 ident;
+	u16 offer_len[4];
+	u8 offer[4][MIPKEX_NVSE_MAX_VALUE];
+};
+
+static LIST_HEAD(mipkex_fa_list);
+static DEFINE_MUTEX(mipkex_fa_lock); /* mipkex_fa_list */
+
+/* Free the entries of @mn: all, or the expired ones and those matching. */
+static void mipkex_fa_prune(struct mipkex_net *mn, bool all, __be32 ha,
+			    u64 ident)
+{
+	struct mipkex_fa_pending *p, *tmp;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&mipkex_fa_lock);
+	list_for_each_entry_safe(p, tmp, &mipkex_fa_list, list) {
+		if (p->mn != mn)
+			continue;
+		if (all || (p->ha == ha && (u32)p->ident == (u32)ident) ||
+		    time_after(jiffies, p->expires)) {
+			list_del(&p->list);
+			kfree(p);
+			continue;
+		}
+		n++;
+	}
+	if (n < MIPKEX_PENDING_MAX || all)
+		return;
+	list_for_each_entry(p, &mipkex_fa_list, list) {
+		if (p->mn == mn) {
+			list_del(&p->list);
+			kfree(p);
+			return;
+		}
+	}
+}
+
+/**
+ * mipkex_fa_uninit() - forget every relayed request of a namespace that
+ *	waits for its reply
+ * @mn: the namespace's state
+ *
+ * Called when the namespace's role changes and when it goes away, once its
+ * worker has stopped (no handler of @mn runs concurrently).
+ */
+void mipkex_fa_uninit(struct mipkex_net *mn)
+{
+	mutex_lock(&mipkex_fa_lock);
+	mipkex_fa_prune(mn, true, 0, 0);
+	mutex_unlock(&mipkex_fa_lock);
+}
+
+static struct mipkex_fa_pending *
+mipkex_fa_pending_take(struct mipkex_net *mn, __be32 ha, u64 ident)
+{
+	struct mipkex_fa_pending *p, *found = NULL;
+
+	mutex_lock(&mipkex_fa_lock);
+	list_for_each_entry(p, &mipkex_fa_list, list) {
+		if (p->mn == mn && p->ha == ha &&
+		    (u32)p->ident == (u32)ident &&
+		    !time_after(jiffies, p->expires)) {
+			list_del(&p->list);
+			found = p;
+			break;
+		}
+	}
+	mutex_unlock(&mipkex_fa_lock);
+	return found;
+}
+
+static void mipkex_fa_pending_put(struct mipkex_fa_pending *p, bool fresh)
+{
+	mutex_lock(&mipkex_fa_lock);
+	if (fresh) {
+		mipkex_fa_prune(p->mn, false, p->ha, p->ident);
+		p->expires = jiffies + MIPKEX_PENDING_TIMEOUT;
+	}
+	list_add_tail(&p->list, &mipkex_fa_list);
+	mutex_unlock(&mipkex_fa_lock);
+}
+
+static bool mipkex_fa_peer_get(struct mipkex_net *mn, __be32 addr,
+			       struct mipkex_fa_peer *peer)
+{
+	const struct mipkex_peer *e;
+	bool found = false;
+
+	rcu_read_lock();
+	e = mipkex_peer_lookup(mn, addr);
+	if (e) {
+		peer->spi = e->spi;
+		peer->aead = e->aead;
+		peer->auth = e->auth;
+		peer->key_len = e->key_len;
+		memcpy(peer->key, e->key, e->key_len);
+		found = true;
+	}
+	rcu_read_unlock();
+	return found;
+}
+
+static size_t mipkex_fa_ext_size(const struct mipkex_ext *ext)
+{
+	return ext->hdr_len + ext->len;
+}
+
+static u32 mipkex_fa_random_spi(u32 other)
+{
+	u32 spi;
+
+	do {
+		spi = get_random_u32();
+	} while (spi < MIPKEX_SPI_MIN || spi == other);
+	return spi;
+}
+
+/* The inbound SPI of the first proposal of an SA payload, 0 if none. */
+static u32 mipkex_fa_offer_spi(const struct mipkex_ext *ext)
+{
+	struct mipkex_proposal prop;
+	struct mipkex_seq props;
+	u8 sub;
+
+	if (mipkex_elem_sa_payload(ext, &sub, &props) ||
+	    mipkex_elem_next_proposal(&props, &prop) != 1)
+		return 0;
+	return prop.spi;
+}
+
+/*
+ * Write the FA's offer for one pair as an NVSE SA payload (6.5), and keep
+ * its value in @p.
+ */
+static int mipkex_fa_put_offer(struct mipkex_wbuf *w, u32 vendor,
+			       const struct mipkex_nego_policy *pol, u8 sub,
+			       u32 spi, struct mipkex_fa_pending *p)
+{
+	u8 tmp[MIPKEX_VSE_HDR_LEN + MIPKEX_NVSE_MAX_VALUE + 64];
+	struct mipkex_wbuf t;
+	size_t len;
+	int err;
+
+	/* negotiate.c writes CVSEs: build one, carry its value in an NVSE. */
+	mipkex_wbuf_init(&t, tmp, sizeof(tmp));
+	err = mipkex_nego_put_offer(&t, vendor, pol, sub, spi, 0);
+	if (err)
+		return err;
+	len = get_unaligned_be16(tmp + 2) - 6;
+	if (len > MIPKEX_NVSE_MAX_VALUE)
+		return -EMSGSIZE;
+	memcpy(p->offer[sub], tmp + MIPKEX_VSE_HDR_LEN, len);
+	p->offer_len[sub] = (u16)len;
+	mipkex_wire_put_nvse(w, vendor, MIPKEX_VT_SA_PAYLOAD, p->offer[sub],
+			     len);
+	return w->err ? -ENOSPC : 0;
+}
+
+/**
+ * mipkex_fa_request_out() - add the FA's offers to a relayed protected
+ *	request (6.5, 9.1, 9.4)
  * @ctx: the datagram
+ *
+ * Only a protected request (a CVSE of the vendor before the MN-HA
+ * authentication extension) that the agent relays to a home agent the
+ * module shares an FA-HA security association with, and that carries the
+ * agent's FA-HA authentication extension, is changed; everything else
+ * leaves as it is.
  *
  * Return: the worker's next step.
  */
 enum mipkex_verdict mipkex_fa_request_out(struct mipkex_ctx *ctx)
 {
+	u32 vendor = READ_ONCE(ctx->mn->vendor);
+	const struct mipkex_msg *m = &ctx->msg;
+	struct mipkex_ext ext, faha = {}, mnfa = {};
+	struct mipkex_fa_pending *p = NULL;
+	enum mipkex_stat why = MIPKEX_STAT_ERR_RESOURCE;
+	const struct mipkex_kdc_conf *conf;
+	struct mipkex_nego_policy pol;
+	struct mipkex_fa_peer peer;
+	struct mipkex_ext_iter it;
+	struct mipkex_wbuf w;
+	bool protected = false;
+	size_t covered = 0, cap;
+	u8 *out = NULL, *a;
+	u32 spi;
+	int err;
+
+	if (!m->fa_ha_off)
+		return MIPKEX_VERDICT_PASS;
+	mipkex_ext_iter_init(&it, ctx->data, ctx->len, m->fixed_len);
+	while (mipkex_ext_next(&it, &ext) > 0) {
+		if (ext.off == m->fa_ha_off)
+			faha = ext;
+		if (ext.off > m->mn_ha_off || ext.type != MIPKEX_EXT_CVSE ||
+		    ext.vendor != vendor)
+			continue;
+		protected = true;
+		if (ext.vtype == MIPKEX_VT_SA_PAYLOAD && ext.value_len &&
+		    ext.value[0] == MIPKEX_PAIR_MN_FA)
+			mnfa = ext;
+	}
+	if (!protected)
+		return MIPKEX_VERDICT_PASS;
+
+	memset(&peer, 0, sizeof(peer));
+	if (!mipkex_fa_peer_get(ctx->mn, ctx->daddr, &peer) ||
+	    faha.spi != peer.spi) {
+		memzero_explicit(&peer, sizeof(peer));
+		return MIPKEX_VERDICT_PASS;
+	}
+	/* Never sign for the home agent what the agent did not sign. */
+	if (!mipkex_auth_check(peer.auth, peer.key, peer.key_len, ctx->data,
+			       &faha)) {
+		why = MIPKEX_STAT_ERR_FA_AUTH;
+		goto drop;
+	}
+
+	rcu_read_lock();
+	conf = rcu_dereference(ctx->mn->kdc);
+	mipkex_policy_from(&pol, conf);
+	rcu_read_unlock();
+
+	cap = ctx->len + 2 * (8 + MIPKEX_NVSE_MAX_VALUE);
+	out = kmalloc(cap, GFP_KERNEL);
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!out || !p)
+		goto drop;
+	p->mn = ctx->mn;
+	p->ha = ctx->daddr;
+	memcpy(&p->coa, m->coa, 4);
+	p->ident = m->id;
+
+	mipkex_wbuf_init(&w, out, cap);
+	mipkex_wbuf_put(&w, ctx->data, m->fa_ha_off);
+	err = 0;
+	if (mnfa.type) {
+		spi = mipkex_fa_offer_spi(&mnfa);
+		if (!spi)	/* the home agent denies it: offer nothing */
+			goto pass;
+		err = mipkex_fa_put_offer(&w, vendor, &pol, MIPKEX_PAIR_MN_FA,
+					  mipkex_fa_random_spi(spi), p);
+	}
+	if (!err)
+		err = mipkex_fa_put_offer(&w, vendor, &pol, MIPKEX_PAIR_FA_HA,
+					  mipkex_fa_random_spi(0), p);
+	if (err == -MIPKEX_NEGO_E_EMPTY_POLICY) {
+		why = MIPKEX_STAT_ERR_NEGOTIATION;
+		goto drop;
+	}
+	a = mipkex_wire_put_auth(&w, MIPKEX_EXT_FA_HA_AUTH, peer.spi,
+				 mipkex_auth_len(peer.auth), &covered);
+	if (err || w.err || !a)
+		goto drop;
+	if (mipkex_auth_sign(peer.auth, peer.key, peer.key_len, out, covered))
+		goto drop;
+	if (mipkex_pkt_replace(ctx, out, (unsigned int)w.len))
+		goto drop;
+	ctx->rewritten = true;
+	mipkex_fa_pending_put(p, true);
+	p = NULL;
+pass:
+	kfree(out);
+	kfree(p);
+	memzero_explicit(&peer, sizeof(peer));
 	return MIPKEX_VERDICT_PASS;
+
+drop:
+	mipkex_stat_inc(ctx->mn, why);
+	kfree(out);
+	kfree(p);
+	memzero_explicit(&peer, sizeof(peer));
+	return MIPKEX_VERDICT_DROP;
+}
+
+/*
+ * The home agent's MN-FA answer to the FA (6.5): the FA checks that it is
+ * in its offer, read as a set; proposal and transform numbers are the
+ * mobile node's. The answer (one proposal) is renumbered after the FA's
+ * matching proposal and transform, then checked as any answer.
+ */
+static int mipkex_fa_check_mnfa(const u8 *offer, size_t offer_len,
+				const u8 *ans, size_t ans_len, u16 lifetime,
+				struct mipkex_nego_choice *c)
+{
+	struct mipkex_transform ax, ox;
+	struct mipkex_proposal ap, op;
+	struct mipkex_seq as, xs, os, oxs;
+	u8 syn[MIPKEX_NVSE_MAX_VALUE];
+
+	if (ans_len < 2 || ans_len > sizeof(syn) || offer_len < 2)
+		return -EBADMSG;
+	memcpy(syn, ans, ans_len);
+	mipkex_seq_init(&as, syn + 2, ans_len - 2);
+	if (mipkex_elem_next_proposal(&as, &ap) != 1 ||
+	    mipkex_elem_next_proposal(&as, &op) != 0)
+		return -EBADMSG;
+	mipkex_seq_init(&xs, ap.transforms, ap.transforms_len);
+	if (mipkex_elem_next_transform(&xs, &ax) != 1 ||
+	    mipkex_elem_next_transform(&xs, &ox) != 0)
+		return -EBADMSG;
+
+	mipkex_seq_init(&os, offer + 2, offer_len - 2);
+	while (mipkex_elem_next_proposal(&os, &op) == 1) {
+		if (op.protocol != ap.protocol ||
+		    op.protocol_id != ap.protocol_id)
+			continue;
+		mipkex_seq_init(&oxs, op.transforms, op.transforms_len);
+		while (mipkex_elem_next_transform(&oxs, &ox) == 1) {
+			if (ox.type != ax.type || ox.id != ax.id ||
+			    ox.n_keys != ax.n_keys ||
+			    ox.attrs_len != ax.attrs_len ||
+			    memcmp(ox.attrs, ax.attrs, ax.attrs_len))
+				continue;
+			/* Proposal number (6.2 offset 4), transform (6.3). */
+			syn[2 + 4] = op.number;
+			syn[ap.transforms - syn + 4] = ox.number;
+			return mipkex_nego_check_answer(offer, offer_len, syn,
+							ans_len, lifetime, c) ?
+			       -EBADMSG : 0;
+		}
+	}
+	return -EBADMSG;
+}
+
+/*
+ * Take KEY2 or KEY3 from its NVSE (5.4, 8.4 with the FA context, or in
+ * clear when the policy is insecure).
+ */
+static int mipkex_fa_unwrap(const struct mipkex_ctx *ctx,
+			    const struct mipkex_fa_peer *peer,
+			    const u8 wrap[MIPKEX_AEAD_KEY_LEN], bool insecure,
+			    const struct mipkex_ext *ext, u8 index, u8 *key)
+{
+	u8 info[MIPKEX_SA_INFO_HDR_LEN + 64];
+	struct mipkex_gp gp;
+	size_t len;
+	int err;
+
+	if (mipkex_elem_gp(ext, &gp))
+		return -EBADMSG;
+	if (!(gp.flags & MIPKEX_ELEM_FLAG_E)) {
+		if (!insecure || gp.info_len > sizeof(info))
+			return -EBADMSG;
+		memcpy(info, gp.info, gp.info_len);
+		len = gp.info_len;
+		err = 0;
+	} else {
+		if (gp.spi != peer->spi ||
+		    gp.info_len > sizeof(info) + MIPKEX_AEAD_TAG_LEN)
+			return -EBADMSG;
+		err = mipkex_vse_open(peer->aead, wrap, ctx->msg.id,
+				      MIPKEX_DIR_HA_FA, index, ctx->data,
+				      ctx->msg.fixed_len, ext, info, &len);
+	}
+	if (!err && (len != MIPKEX_SA_INFO_HDR_LEN + MIPKEX_KDC_KEY_LEN ||
+		     info[8] != MIPKEX_KDC_KEY_LEN))
+		err = -EBADMSG;
+	if (!err)
+		memcpy(key, info + MIPKEX_SA_INFO_HDR_LEN, MIPKEX_KDC_KEY_LEN);
+	memzero_explicit(info, sizeof(info));
+	return err;
+}
+
+/* KEY2 and KEY3 of an accepted reply; @idx: their nonce indices. */
+static int mipkex_fa_keys(const struct mipkex_ctx *ctx,
+			  const struct mipkex_fa_peer *peer,
+			  const struct mipkex_elems *el, u32 vendor,
+			  bool insecure, u8 key2[MIPKEX_KDC_KEY_LEN],
+			  u8 key3[MIPKEX_KDC_KEY_LEN])
+{
+	u8 wrap[MIPKEX_AEAD_KEY_LEN];
+	struct mipkex_ext_iter it;
+	struct mipkex_ext ext;
+	struct mipkex_gp gp;
+	int idx[3] = { -1, -1, -1 }, n = 0, err;
+	__be32 home, ha;
+
+	/* Nonce indices: encrypted NVSE elements in message order (8.2). */
+	mipkex_ext_iter_init(&it, ctx->data, ctx->len, ctx->msg.fixed_len);
+	while (mipkex_ext_next(&it, &ext) > 0) {
+		if (ext.type != MIPKEX_EXT_NVSE || ext.vendor != vendor ||
+		    ext.vtype < MIPKEX_VT_NAI || ext.vtype > MIPKEX_VT_SA ||
+		    mipkex_elem_gp(&ext, &gp) ||
+		    !(gp.flags & MIPKEX_ELEM_FLAG_E))
+			continue;
+		if (ext.vtype == MIPKEX_VT_SA && gp.content < 2)
+			idx[gp.content] = n;
+		n++;
+	}
+	memcpy(&home, ctx->msg.home, 4);
+	memcpy(&ha, ctx->msg.ha, 4);
+	err = mipkex_derive(peer->key, peer->key_len, MIPKEX_LABEL_WRAP,
+			    peer->spi, ctx->msg.id, home, ha, true, wrap);
+	if (!err && el->fa_sa[1].type)
+		err = mipkex_fa_unwrap(ctx, peer, wrap, insecure, &el->fa_sa[1],
+				       (u8)idx[1], key2);
+	if (!err && el->fa_sa[0].type)
+		err = mipkex_fa_unwrap(ctx, peer, wrap, insecure, &el->fa_sa[0],
+				       (u8)idx[0], key3);
+	memzero_explicit(wrap, sizeof(wrap));
+	return err;
+}
+
+/*
+ * The reply for the agent: the NVSEs of the vendor removed, the FA-HA
+ * authentication extension re-signed; or, for a malformed reply, a denial
+ * with code 71 that the agent relays to the mobile node (9.4).
+ */
+static int mipkex_fa_plain_reply(struct mipkex_ctx *ctx,
+				 const struct mipkex_fa_peer *peer, u32 vendor,
+				 bool deny)
+{
+	const struct mipkex_msg *m = &ctx->msg;
+	struct mipkex_ext_iter it;
+	struct mipkex_msg fixed;
+	struct mipkex_ext ext;
+	struct mipkex_wbuf w;
+	size_t covered = 0;
+	bool nai = false;
+	u8 *out, *a = NULL;
+	int err;
+
+	out = kmalloc(ctx->len + 2 + MIPKEX_AUTH_SPI_LEN + MIPKEX_AUTH_MAX_LEN,
+		      GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	mipkex_wbuf_init(&w, out, ctx->len + 2 + MIPKEX_AUTH_SPI_LEN +
+			 MIPKEX_AUTH_MAX_LEN);
+	if (deny) {
+		fixed = *m;
+		fixed.code = MIPKEX_CODE_FA_POORLY_FORMED_REPLY;
+		fixed.lifetime = 0;
+		mipkex_wire_put_fixed(&w, &fixed);
+	} else {
+		mipkex_wbuf_put(&w, ctx->data, m->fixed_len);
+	}
+	mipkex_ext_iter_init(&it, ctx->data, ctx->len, m->fixed_len);
+	while (mipkex_ext_next(&it, &ext) > 0) {
+		if (ext.off == m->fa_ha_off) {
+			a = mipkex_wire_put_auth(&w, MIPKEX_EXT_FA_HA_AUTH,
+						 peer->spi,
+						 mipkex_auth_len(peer->auth),
+						 &covered);
+			break;
+		}
+		if (deny) {
+			/* Only the NAI, for the agent to find its request. */
+			if (ext.type == MIPKEX_EXT_NAI && !nai &&
+			    ext.off < m->mn_ha_off) {
+				nai = true;
+				mipkex_wbuf_put(&w, ctx->data + ext.off,
+						mipkex_fa_ext_size(&ext));
+			}
+			continue;
+		}
+		if (ext.off > m->mn_ha_off && ext.type == MIPKEX_EXT_NVSE &&
+		    ext.vendor == vendor)
+			continue;
+		mipkex_wbuf_put(&w, ctx->data + ext.off,
+				mipkex_fa_ext_size(&ext));
+	}
+	err = w.err || !a ? -ENOSPC : 0;
+	if (!err)
+		err = mipkex_auth_sign(peer->auth, peer->key, peer->key_len,
+				       out, covered);
+	if (!err) {
+		err = mipkex_pkt_replace(ctx, out, (unsigned int)w.len);
+		/*
+		 * A denial of the FA has no MN-HA authentication extension
+		 * (RFC 5944), which the parse wants before an FA-HA one: it
+		 * is in place all the same.
+		 */
+		if (deny && err == -MIPKEX_WIRE_E_AUTH_ORDER)
+			err = 0;
+	}
+	kfree(out);
+	return err;
 }
 
 /**
- * mipkex_fa_reply_in() - handle a datagram in role fa
+ * mipkex_fa_reply_in() - take the FA's keys from a home agent's reply
+ *	(9.2, 9.4)
  * @ctx: the datagram
+ *
+ * A reply whose FA-HA authenticator does not verify goes to the agent
+ * unchanged (which denies with 68); a malformed one becomes a denial with
+ * code 71 for the mobile node; an accepted one gives the FA its MN-FA and
+ * FA-HA keys; every one leaves without the vendor's NVSEs.
  *
  * Return: the worker's next step.
  */
 enum mipkex_verdict mipkex_fa_reply_in(struct mipkex_ctx *ctx)
 {
-	return MIPKEX_VERDICT_PASS;
+	struct mipkex_binding_info *info = NULL;
+	u32 vendor = READ_ONCE(ctx->mn->vendor);
+	const struct mipkex_msg *m = &ctx->msg;
+	struct mipkex_nego_choice c[4] = {};
+	u8 key2[MIPKEX_KDC_KEY_LEN], key3[MIPKEX_KDC_KEY_LEN];
+	const struct mipkex_kdc_conf *conf;
+	struct mipkex_fa_pending *p;
+	struct mipkex_fa_peer peer;
+	struct mipkex_ext_iter it;
+	struct mipkex_ext ext, faha = {};
+	struct mipkex_elems *el = NULL;
+	bool nvse = false, insecure, deny = false;
+	enum mipkex_stat why = MIPKEX_STAT_ERR_MALFORMED;
+	__be32 home, ha;
+	int err = 0;
+
+	if (!m->fa_ha_off)
+		return MIPKEX_VERDICT_PASS;
+	mipkex_ext_iter_init(&it, ctx->data, ctx->len, m->fixed_len);
+	while (mipkex_ext_next(&it, &ext) > 0) {
+		if (ext.off == m->fa_ha_off)
+			faha = ext;
+		else if (ext.type == MIPKEX_EXT_NVSE && ext.vendor == vendor &&
+			 ext.off > m->mn_ha_off)
+			nvse = true;
+	}
+	/*
+	 * An accepted deregistration ends the FA's binding whether or not the
+	 * request went out with the FA's offers (it carries no key), once its
+	 * FA-HA authenticator shows it comes from the home agent.
+	 */
+	if (m->code <= 1 && !m->lifetime) {
+		memset(&peer, 0, sizeof(peer));
+		if (mipkex_fa_peer_get(ctx->mn, ctx->saddr, &peer) &&
+		    faha.spi == peer.spi &&
+		    mipkex_auth_check(peer.auth, peer.key, peer.key_len,
+				      ctx->data, &faha)) {
+			memcpy(&home, m->home, 4);
+			memcpy(&ha, m->ha, 4);
+			mipkex_binding_remove(ctx->mn, home, ha);
+		}
+		memzero_explicit(&peer, sizeof(peer));
+	}
+
+	p = mipkex_fa_pending_take(ctx->mn, ctx->saddr, m->id);
+	if (!p)
+		return MIPKEX_VERDICT_PASS;
+
+	memset(&peer, 0, sizeof(peer));
+	if (!mipkex_fa_peer_get(ctx->mn, ctx->saddr, &peer) ||
+	    faha.spi != peer.spi ||
+	    !mipkex_auth_check(peer.auth, peer.key, peer.key_len, ctx->data,
+			       &faha)) {
+		/* The agent denies it with 68; nothing is taken from it. */
+		mipkex_stat_inc(ctx->mn, MIPKEX_STAT_ERR_FA_AUTH);
+		mipkex_fa_pending_put(p, false);
+		memzero_explicit(&peer, sizeof(peer));
+		return MIPKEX_VERDICT_PASS;
+	}
+	if (!nvse) {
+		kfree(p);
+		memzero_explicit(&peer, sizeof(peer));
+		return MIPKEX_VERDICT_PASS;
+	}
+
+	rcu_read_lock();
+	conf = rcu_dereference(ctx->mn->kdc);
+	insecure = conf->insecure;
+	rcu_read_unlock();
+
+	memcpy(&home, m->home, 4);
+	memcpy(&ha, m->ha, 4);
+	el = kmalloc(sizeof(*el), GFP_KERNEL);
+	if (!el) {
+		err = -ENOMEM;
+		goto rewrite;
+	}
+	if (mipkex_elem_scan(ctx->data, ctx->len, m, vendor, el)) {
+		deny = true;
+		goto rewrite;
+	}
+	if (m->code > 1 || !m->lifetime) {
+		/* Keys and answers only in a reply that accepts (5.4). */
+		if (el->fa_sa[0].type || el->fa_sa[1].type ||
+		    el->fa_sa_payload[2].type || el->fa_sa_payload[3].type)
+			deny = true;
+		else if (m->code <= 1)
+			mipkex_binding_remove(ctx->mn, home, ha);
+		goto rewrite;
+	}
+
+	if (el->fa_sa_payload[2].type &&
+	    (!p->offer_len[2] ||
+	     mipkex_fa_check_mnfa(p->offer[2], p->offer_len[2],
+				  el->fa_sa_payload[2].value,
+				  el->fa_sa_payload[2].value_len, m->lifetime,
+				  &c[2])))
+		deny = true;
+	if (!deny && el->fa_sa_payload[3].type &&
+	    (!p->offer_len[3] ||
+	     mipkex_nego_check_answer(p->offer[3], p->offer_len[3],
+				      el->fa_sa_payload[3].value,
+				      el->fa_sa_payload[3].value_len,
+				      m->lifetime, &c[3])))
+		deny = true;
+	if (!deny && ((c[2].n_sa && c[2].sa[0].peer_spi == c[2].sa[0].own_spi) ||
+		      (c[3].n_sa && c[3].sa[0].peer_spi == c[3].sa[0].own_spi)))
+		deny = true;
+	/* KEY3 exactly with the MN-FA answer, KEY2 with the FA-HA one. */
+	if (!deny && (!!c[2].n_sa != !!el->fa_sa[0].type ||
+		      !!c[3].n_sa != !!el->fa_sa[1].type))
+		deny = true;
+	if (deny) {
+		why = MIPKEX_STAT_ERR_NEGOTIATION;
+		goto rewrite;
+	}
+	if (!c[2].n_sa && !c[3].n_sa)
+		goto rewrite;
+
+	err = mipkex_fa_keys(ctx, &peer, el, vendor, insecure, key2, key3);
+	if (err) {
+		why = MIPKEX_STAT_ERR_DECRYPT;
+		deny = true;
+		err = 0;
+		goto rewrite;
+	}
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info) {
+		err = -ENOMEM;
+		goto rewrite;
+	}
+	info->home_addr = home;
+	info->ha_addr = ha;
+	info->coa = p->coa;
+	info->fa_addr = p->coa;
+	info->lifetime = m->lifetime;
+	info->ident = m->id;
+	if (c[2].n_sa)
+		mipkex_sa_info_from(&info->sa[info->n_sa++], MIPKEX_PAIR_MN_FA,
+				    &c[2].sa[0], key3);
+	if (c[3].n_sa)
+		mipkex_sa_info_from(&info->sa[info->n_sa++], MIPKEX_PAIR_FA_HA,
+				    &c[3].sa[0], key2);
+	err = mipkex_binding_accept(ctx->mn, info);
+
+rewrite:
+	if (deny)
+		mipkex_stat_inc(ctx->mn, why);
+	if (!err)
+		err = mipkex_fa_plain_reply(ctx, &peer, vendor, deny);
+	if (!err)
+		ctx->rewritten = true;
+	else
+		mipkex_stat_inc(ctx->mn, MIPKEX_STAT_ERR_RESOURCE);
+	kfree(el);
+	kfree(p);
+	kfree_sensitive(info);
+	memzero_explicit(key2, sizeof(key2));
+	memzero_explicit(key3, sizeof(key3));
+	memzero_explicit(&peer, sizeof(peer));
+	memzero_explicit(c, sizeof(c));
+	return err ? MIPKEX_VERDICT_DROP : MIPKEX_VERDICT_PASS;
 }

@@ -10,6 +10,9 @@
  * The stores (KEY0 entries, FA-HA peers, KDC parameters) live as long as the
  * namespace; a role change leaves them alone. They are freed in .exit, after
  * the core's grace period that follows .pre_exit, keys zeroised.
+ *
+ * Bindings belong to the role that accepted them: a role change removes them
+ * all, with an event each; namespace exit frees them without events.
  */
 
 #include <linux/netfilter.h>
@@ -18,7 +21,10 @@
 #include <net/genetlink.h>
 #include <net/netns/generic.h>
 
+#include "binding.h"
+#include "ha.h"
 #include "mipkex.h"
+#include "mnfa.h"
 
 static unsigned int mipkex_net_id __read_mostly;
 
@@ -47,6 +53,22 @@ static void mipkex_net_unhook(struct mipkex_net *mn)
 	mipkex_queue_drain(&mn->queue);
 }
 
+/* Free what a role's handlers keep (pending requests, replay state). */
+static void mipkex_net_role_uninit(struct mipkex_net *mn, u8 role)
+{
+	switch (role) {
+	case MIPKEX_ROLE_MN:
+		mipkex_mn_uninit(mn);
+		break;
+	case MIPKEX_ROLE_FA:
+		mipkex_fa_uninit(mn);
+		break;
+	case MIPKEX_ROLE_HA:
+		mipkex_ha_uninit(mn);
+		break;
+	}
+}
+
 /**
  * mipkex_net_set_role() - set a namespace's role
  * @mn: the namespace's state
@@ -54,7 +76,9 @@ static void mipkex_net_unhook(struct mipkex_net *mn)
  * @extack: where to report an error
  *
  * Registers the hooks when the namespace gets a role; unregisters them, after
- * re-injecting every datagram already taken, when it goes back to none.
+ * re-injecting every datagram already taken, when it goes back to none. A
+ * change of role removes every binding, with a %MIPKEX_EVENT_REMOVED event
+ * of reason %MIPKEX_REASON_ROLE_CHANGE each.
  *
  * Context: process context; sleeps.
  * Return: 0, or a negative errno with nothing changed.
@@ -63,8 +87,10 @@ int mipkex_net_set_role(struct mipkex_net *mn, u8 role,
 			struct netlink_ext_ack *extack)
 {
 	int err = 0;
+	u8 old;
 
 	mutex_lock(&mn->lock);
+	old = mn->role;
 	if (role != MIPKEX_ROLE_NONE && !mn->hooks_registered) {
 		err = nf_register_net_hooks(mn->net, mn->ops,
 					    ARRAY_SIZE(mn->ops));
@@ -78,6 +104,14 @@ int mipkex_net_set_role(struct mipkex_net *mn, u8 role,
 		mipkex_net_unhook(mn);
 	}
 	WRITE_ONCE(mn->role, role);
+	if (old != role) {
+		/* No handler of the old role runs after this. */
+		flush_work(&mn->queue.work);
+		mipkex_net_role_uninit(mn, old);
+	}
+	/* After the role: a binding accepted from now on has the new one. */
+	if (old != role)
+		mipkex_binding_flush(mn, MIPKEX_REASON_ROLE_CHANGE);
 out:
 	mutex_unlock(&mn->lock);
 	return err;
@@ -101,11 +135,16 @@ static int __net_init mipkex_net_init(struct net *net)
 	err = mipkex_config_init(mn);
 	if (err)
 		goto err_peer;
+	err = mipkex_binding_init(mn);
+	if (err)
+		goto err_config;
 	mipkex_queue_init(&mn->queue);
 	mipkex_hooks_init(mn);
 	pr_debug("netns created\n");
 	return 0;
 
+err_config:
+	mipkex_config_uninit(mn);
 err_peer:
 	mipkex_peer_destroy(&mn->peers);
 err_key0:
@@ -136,6 +175,10 @@ static void __net_exit mipkex_net_exit(struct net *net)
 	 * left in it, and the core waited for a grace period after .pre_exit:
 	 * nothing can still be reading the stores.
 	 */
+	mipkex_net_role_uninit(mn, MIPKEX_ROLE_MN);
+	mipkex_net_role_uninit(mn, MIPKEX_ROLE_FA);
+	mipkex_net_role_uninit(mn, MIPKEX_ROLE_HA);
+	mipkex_binding_uninit(mn);
 	mipkex_key0_destroy(&mn->key0);
 	mipkex_peer_destroy(&mn->peers);
 	mipkex_config_uninit(mn);
@@ -166,10 +209,12 @@ int mipkex_netns_init(void)
  * mipkex_netns_uninit() - tear down the state of every namespace
  *
  * Also waits for the RCU callbacks that free replaced or deleted entries, so
- * that none runs after the module is gone.
+ * that none runs after the module is gone, then checks that every binding
+ * was freed.
  */
 void mipkex_netns_uninit(void)
 {
 	unregister_pernet_subsys(&mipkex_net_ops);
 	rcu_barrier();
+	mipkex_binding_check_leaks();
 }

@@ -1,0 +1,410 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The home agent role (kmod/ha.c, Documentation/protocol.rst 9.4): the module
+# in role ha in front of the reference HA agent (selftests/agents/mipagent.py
+# ha, configured with the same KEY0 and FA-HA keys), and a mobile node in
+# another namespace written from protocol.rst alone (ha_peer.py), which can
+# also play the FA of 9.1 (its NVSE offers and FA-HA authenticator).
+#
+#        mn                                   ha
+#   m0 10.0.2.1/24 (MN, co-located) ------ h0 10.0.2.2/24 (module + agent)
+#      10.0.2.3/24 (FA, FA-HA peer)
+#
+# Every protected request must come back as the reply protocol.rst 9.2 says
+# (MN-HA authenticator with the derived key, keys unwrapped or derived and
+# equal on both sides) with the agent having seen the plain request; every
+# broken one must get its code and counter, and never reach the agent.
+#
+# Environment: MIPKEX_KO (module), MIPKEX_TOOL (tool), MIPKEX_PYTHON,
+# MIPKEX_KEEP=1 (keep the scratch directory).
+
+# shellcheck disable=SC2317 # the steps are called through tap_run
+set -e
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$REPO/selftests/lib.sh"
+
+PY=${MIPKEX_PYTHON:-/usr/bin/python3}
+TOOL=${MIPKEX_TOOL:-$REPO/userspace/mipkex}
+KO=${MIPKEX_KO:-$REPO/kmod/mipkex.ko}
+AGENT=$REPO/selftests/agents/mipagent.py
+PEER=$HERE/ha_peer.py
+
+MN_ADDR=10.0.2.1
+HA_ADDR=10.0.2.2
+FA_ADDR=10.0.2.3
+NAI=alice@example.org
+HOME=10.0.3.1
+SPI=4097
+FA_SPI=8193
+KEY0=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+FAKEY=c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf
+SEED=606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f
+
+[ "$(id -u)" = 0 ] || tap_skip_all "needs root"
+[ -x "$TOOL" ] || tap_skip_all "no tool at $TOOL"
+"$PY" -c "import cryptography" 2>/dev/null ||
+	tap_skip_all "no python3-cryptography"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mipkex-ha.XXXXXX")
+# Named here: the steps run in subshells (tap_run), which cannot set globals.
+MN=mn-ha$$ HA=ha-ha$$
+
+cleanup()
+{
+	[ ! -s "$WORK/agent.pid" ] || kill "$(<"$WORK/agent.pid")" 2>/dev/null || :
+	cleanup_ns "$MN" "$HA"
+	[ ! -e "$WORK/loaded" ] || rmmod mipkex 2>/dev/null || :
+	[ "${MIPKEX_KEEP:-0}" = 1 ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+tool() { ip netns exec "$HA" "$TOOL" "$@"; }
+
+# stat NAME: one counter of the ha namespace.
+stat()
+{
+	tool -j stats | jq -r ".\"$1\" // .stats.\"$1\""
+}
+
+# peer ARGS...: run the MN (and FA) once; its JSON reply on stdout.
+peer()
+{
+	ip netns exec "$MN" "$PY" "$PEER" --ha "$HA_ADDR" --src "$MN_ADDR" \
+		--spi "$SPI" --key "$KEY0" --nai "$NAI" --home "$HOME" "$@"
+}
+
+# via_fa ARGS...: the same, sent by the FA (FA-HA peer) for the MN.
+via_fa()
+{
+	ip netns exec "$MN" "$PY" "$PEER" --ha "$HA_ADDR" --src "$FA_ADDR" \
+		--spi "$SPI" --key "$KEY0" --nai "$NAI" --home "$HOME" \
+		--fa-spi "$FA_SPI" --fa-key "$FAKEY" "$@"
+}
+
+agent_requests() { jq -s 'map(select(.event == "request")) | length' "$WORK/ha.log"; }
+
+# expect JSON FILTER: the peer's reply satisfies the jq FILTER.
+expect()
+{
+	if [ -n "$1" ] && jq -e "$2" <<<"$1" >/dev/null; then
+		echo "ok: $2"
+	else
+		echo "FAIL: $2 on $1"
+		return 1
+	fi
+}
+
+step_setup()
+{
+	if [ ! -d /sys/module/mipkex ]; then
+		insmod "$KO"
+		: >"$WORK/loaded"
+	fi
+	setup_ns MN HA
+	ip link add m0 netns "$MN" type veth peer name h0 netns "$HA"
+	ip -n "$MN" addr add "$MN_ADDR/24" dev m0
+	ip -n "$MN" addr add "$FA_ADDR/24" dev m0
+	ip -n "$HA" addr add "$HA_ADDR/24" dev h0
+	ip -n "$MN" link set m0 up
+	ip -n "$HA" link set h0 up
+	ip -n "$MN" neigh add "$HA_ADDR" dev m0 nud permanent \
+		lladdr "$(ip -n "$HA" -br link show h0 | awk '{print $3}')"
+	ip -n "$HA" neigh add "$MN_ADDR" dev h0 nud permanent \
+		lladdr "$(ip -n "$MN" -br link show m0 | awk '{print $3}')"
+	ip -n "$HA" neigh add "$FA_ADDR" dev h0 nud permanent \
+		lladdr "$(ip -n "$MN" -br link show m0 | awk '{print $3}')"
+	(umask 077
+	 echo "$KEY0" >"$WORK/k0"
+	 echo "$FAKEY" >"$WORK/kfa"
+	 echo "$SEED" >"$WORK/seed")
+	tool set role ha
+	tool key0 add "$SPI" nai "$NAI" home "$HOME" ha "$HA_ADDR" key "$WORK/k0"
+	tool peer add "$FA_ADDR" spi "$FA_SPI" key "$WORK/kfa"
+	tool kdc set mode stateful groups x25519,modp2048 seed "$WORK/seed"
+	ip netns exec "$HA" "$PY" "$AGENT" ha --addr "$HA_ADDR" \
+		--mn "$NAI,$HOME,$SPI,$WORK/k0,hmac-sha256" \
+		--peer "$FA_ADDR,$FA_SPI,$WORK/kfa,hmac-sha256" \
+		--json-log "$WORK/ha.log" >"$WORK/ha.out" 2>&1 &
+	echo $! >"$WORK/agent.pid"
+	slowwait 30 grep -q '"ready"' "$WORK/ha.out"
+}
+
+step_fpr()
+{
+	local want got
+
+	want=$("$PY" -c "import sys; sys.path.insert(0, '$REPO/selftests/protocol')
+import vectors; print(vectors.fingerprint(bytes.fromhex('$KEY0')).hex())")
+	got=$(tool -j key0 show "$SPI" | jq -r '.. | .fingerprint? // empty' |
+	      head -1 | tr -d ':')
+	echo "KEY0 fingerprint: tool $got, protocol.rst 8.6.5 $want"
+	[ "$got" = "$want" ]
+}
+
+# A plain agent's view: its last request had the real NAI and home address.
+agent_saw_plain()
+{
+	local last
+
+	last=$(jq -c -s 'map(select(.event == "request")) | last' "$WORK/ha.log")
+	echo "agent: $last"
+	expect "$last" ".nai == \"$NAI\" and .home == \"$HOME\" and
+		(.exts | split(\",\") | index(\"38\") | not) and .code == 0 and
+		.mn_ha == true"
+}
+
+step_stateful()
+{
+	local r n
+
+	n=$(stat rewritten)
+
+	r=$(peer --mode stateful)
+	echo "$r"
+	expect "$r" '.code == 0 and .mn_ha == "ok" and .low_ok and
+		.nai == "@example.org" and .sa_payloads == [1] and
+		(.cvse | index(10)) != null and .mn_key1 != null and
+		.mn_key3 == null and .nvse == [] and .key_lifetime == .lifetime'
+	agent_saw_plain
+	[ "$(stat rewritten)" -ge $((n + 2)) ]
+}
+
+step_semi()
+{
+	local r
+
+	tool kdc set mode semi
+	r=$(peer --mode semi --seed "$SEED")
+	tool kdc set mode stateful
+	echo "$r"
+	expect "$r" '.code == 0 and .mn_ha == "ok" and
+		.mn_key1 == .semi_key1'
+	agent_saw_plain
+}
+
+step_dh()
+{
+	local r mode=$1
+
+	r=$(via_fa --mode "$mode")
+	echo "$r"
+	# The MN derives KEY1 and KEY3 (8.6.3); the FA unwraps KEY3: the same.
+	expect "$r" '.code == 0 and .mn_ha == "ok" and .fa_ha == "ok" and
+		.mn_key1 != null and .mn_key3 == .fa_key3 and
+		.fa_key2 != null and (.cvse | index(4)) == null and
+		.sa_payloads == [1, 2] and .fa_sa_payloads == [2, 3]'
+	agent_saw_plain
+	# The home agent's binding holds the same KEY1 and KEY2 (8.6.5).
+	binding_has "$(jq -r .mn_key1 <<<"$r")" "$(jq -r .fa_key2 <<<"$r")"
+}
+
+# binding_has FPR...: the binding of HOME has keys of these fingerprints.
+binding_has()
+{
+	local fprs f
+
+	fprs=" $(tool -j binding show | jq -r --arg h "$HOME" \
+		'[.. | objects | select(.home? == $h) | .. | objects |
+		  .fingerprint? // empty] | join(" ")') "
+	echo "binding of $HOME, key fingerprints:$fprs"
+	for f in "$@"; do
+		[[ $fprs == *" $f "* ]] || { echo "FAIL: no key $f"; return 1; }
+	done
+}
+
+# binding_keys: the fingerprints of every binding's keys (ages aside).
+binding_keys()
+{
+	tool -j binding show | jq -c '[.. | objects | .fingerprint? // empty]'
+}
+
+# bindings_of_home: how many bindings HOME has.
+bindings_of_home()
+{
+	tool -j binding show | jq --arg h "$HOME" \
+		'[.. | objects | select(.home? == $h and .ha? != null)] | length'
+}
+
+step_stateful_fa()
+{
+	local r
+
+	r=$(via_fa --mode stateful)
+	echo "$r"
+	expect "$r" '.code == 0 and .mn_ha == "ok" and .fa_ha == "ok" and
+		.mn_key3 == .fa_key3 and .mn_key1 != .mn_key3 and
+		.fa_key2 != null and .mn_sa_spi1 != .mn_sa_spi3 and
+		.sa_payloads == [1, 2] and .fa_sa_payloads == [2, 3]'
+	agent_saw_plain
+	binding_has "$(jq -r .mn_key1 <<<"$r")" "$(jq -r .fa_key2 <<<"$r")"
+}
+
+# deny WHAT CODE COUNTER FILTER PEER-ARGS...: a broken request gets CODE,
+# bumps COUNTER and DENIALS_SENT, and never reaches the agent.
+deny()
+{
+	local code=$1 counter=$2 filter=$3 r c0 d0 a0 b0
+	shift 3
+
+	c0=$(stat "$counter")
+	d0=$(stat denials_sent)
+	a0=$(agent_requests)
+	b0=$(binding_keys)
+	r=$("$@") || :
+	echo "$r"
+	expect "$r" ".code == $code and .lifetime == 0 and .home == \"0.0.0.0\"
+		and .message != null and ($filter)"
+	echo "$counter: $c0 -> $(stat "$counter")"
+	[ "$(stat "$counter")" = $((c0 + 1)) ]
+	[ "$(stat denials_sent)" = $((d0 + 1)) ]
+	[ "$(agent_requests)" = "$a0" ]
+	[ "$(binding_keys)" = "$b0" ]
+}
+
+step_failures()
+{
+	deny 131 err_unknown_spi '.mn_ha == "none"' peer --mutate unknown-spi
+	deny 131 err_auth '.mn_ha == "ok"' peer --mutate wrong-key
+	local e
+	for e in nai ip sa ke auth; do
+		deny 131 err_auth '.mn_ha == "ok"' peer --mutate "flip-$e"
+	done
+	deny 134 err_decrypt '.mn_ha == "ok"' peer --mutate resign-flip-nai
+	deny 134 err_decrypt '.mn_ha == "ok"' peer --mutate resign-flip-ip
+	deny 131 err_identity '.mn_ha == "ok"' peer --mutate nai-mismatch
+	deny 132 err_fa_auth '.mn_ha == "ok"' via_fa --mutate fa-wrong-key
+	deny 132 err_fa_auth '.mn_ha == "ok"' via_fa --mutate fa-no-auth
+	deny 129 err_negotiation '.mn_ha == "ok" and .sa_payloads == [1]' \
+		peer --mutate bad-offer
+	deny 134 err_malformed '.mn_ha == "ok"' peer --mutate sa-in-request
+	deny 134 err_malformed '.mn_ha == "ok"' peer --mutate kdc-key
+	deny 134 err_malformed '.mn_ha == "ok"' peer --mutate low-spi
+	deny 140 err_malformed '.mn_ha == "ok"' peer --mutate reserved-vtype
+}
+
+step_group()
+{
+	tool kdc set groups x25519
+	deny 129 err_negotiation '.mn_ha == "ok"' peer --mode modp14
+	tool kdc set groups x25519,modp2048
+}
+
+step_replay()
+{
+	local out r0 c0
+
+	c0=$(stat err_replay)
+	# The copy is denied by the module while the agent still has the
+	# original: the replies come in either order.
+	out=$(peer --mutate twice | jq -c -s 'sort_by(.code) | .[]')
+	echo "$out"
+	r0=$(head -1 <<<"$out")
+	expect "$r0" '.code == 0 and .mn_ha == "ok" and .mn_key1 != null'
+	expect "$(tail -1 <<<"$out")" '.code == 133 and .mn_ha == "ok" and
+		.mn_key1 == null and .ident != null'
+	[ "$(stat err_replay)" = $((c0 + 1)) ]
+}
+
+step_dereg()
+{
+	local r
+
+	r=$(peer --mode stateful --lifetime 0)
+	echo "$r"
+	expect "$r" '.code == 0 and .lifetime == 0 and .mn_ha == "ok" and
+		.nai == "@example.org" and .cvse == [] and .mn_key1 == null'
+	echo "bindings of $HOME after deregistration: $(bindings_of_home)"
+	[ "$(bindings_of_home)" = 0 ]
+}
+
+step_agent_denial()
+{
+	local r a0
+
+	a0=$(agent_requests)
+	# The agent denies a request for another home agent address (136).
+	r=$(peer --mode stateful --ha-field 10.0.2.99)
+	echo "$r"
+	expect "$r" '.code == 136 and .lifetime == 0 and .home == "0.0.0.0" and
+		.mn_ha == "ok" and .nai == "@example.org" and .cvse == [] and
+		.message != null'
+	[ "$(agent_requests)" = $((a0 + 1)) ]
+}
+
+# tracer_on FUNCTION: count calls of FUNCTION with the function tracer;
+# fails when ftrace is not available.
+TRACING=/sys/kernel/tracing
+tracer_on()
+{
+	[ -e "$TRACING/trace" ] || mount -t tracefs nodev "$TRACING" 2>/dev/null ||
+		return 1
+	echo "$1" >"$TRACING/set_ftrace_filter" 2>/dev/null || return 1
+	echo function >"$TRACING/current_tracer" || return 1
+	: >"$TRACING/trace"
+}
+
+tracer_count() { grep -c "$1" "$TRACING/trace" || :; }
+
+tracer_off()
+{
+	echo nop >"$TRACING/current_tracer" 2>/dev/null || :
+	: >"$TRACING/set_ftrace_filter" 2>/dev/null || :
+}
+
+step_ratelimit()
+{
+	local rl0 auth0 kdc0 rl auth traced=0 n
+
+	rl0=$(stat err_ratelimit)
+	auth0=$(stat err_auth)
+	kdc0=$(stat err_kdc)
+	tracer_on mipkex_dh_generate && traced=1
+	ip netns exec "$MN" "$PY" "$PEER" --ha "$HA_ADDR" --src "$MN_ADDR" \
+		--spi "$SPI" --key "$KEY0" --nai "$NAI" --home "$HOME" \
+		--mode x25519 --mutate wrong-key --count 40 --timeout 3
+	if [ "$traced" = 1 ]; then
+		n=$(tracer_count mipkex_dh_generate)
+		echo "mipkex_dh_generate calls during the burst: $n"
+		# The tracer sees DH work: one authenticated request (from
+		# the FA's address, which the burst did not rate-limit).
+		via_fa --mode x25519 >/dev/null
+		echo "after one authenticated request: $(tracer_count \
+			mipkex_dh_generate)"
+		[ "$(tracer_count mipkex_dh_generate)" -ge 1 ] || traced=2
+		tracer_off
+		[ "$n" = 0 ] && [ "$traced" = 1 ]
+	else
+		echo "no function tracer: DH work judged by the counters only"
+	fi
+	rl=$(($(stat err_ratelimit) - rl0))
+	auth=$(($(stat err_auth) - auth0))
+	echo "40 unauthenticated X25519 requests: $auth failed authentication," \
+		"$rl rate-limited"
+	[ $((rl + auth)) = 40 ]
+	[ "$rl" -gt 0 ]
+	[ "$(stat err_kdc)" = "$kdc0" ]
+}
+
+tap_plan 14
+tap_run "setup: module in role ha, reference HA agent" step_setup
+tap_run "KEY0 fingerprint as protocol.rst 8.6.5" step_fpr
+tap_run "stateful KDC, co-located: KEY1 unwrapped, agent saw plain" \
+	step_stateful
+tap_run "semi-stateful KDC: KEY1 is the seed's (8.6.2)" step_semi
+tap_run "stateful KDC through an FA: KEY3 equal on both sides" \
+	step_stateful_fa
+tap_run "X25519 through an FA: derived KEY3 = the FA's" step_dh x25519
+tap_run "MODP-2048 through an FA: derived KEY3 = the FA's" step_dh modp14
+tap_run "failures: each code and counter, agent never sees them" \
+	step_failures
+tap_run "DH group not allowed: 129" step_group
+tap_run "replayed request: 133" step_replay
+tap_run "unauthenticated DH burst: rate-limited, no DH work" step_ratelimit
+tap_run "deregistration: protected reply without keys" step_dereg
+tap_run "agent's denial: protected, identity hidden" step_agent_denial
+tap_run "agent still running" kill -0 "$(<"$WORK/agent.pid")"
+tap_exit

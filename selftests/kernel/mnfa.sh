@@ -1,0 +1,498 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The mobile node and foreign agent roles of the module against protocol
+# peers written from Documentation/protocol.rst alone (mnfa_peer.py):
+#
+#  (a) mn namespace: the module (role mn) and the reference MN agent
+#      (mipagent.py mn), registering through a Python home agent that
+#      answers in the stateful, semi-stateful, X25519 and MODP-2048 modes.
+#      The request on the wire hides the NAI and the home address (tshark,
+#      and the peer decrypts it), the agent gets a plain accepted reply
+#      whose authenticator it checks, and the module's keys (binding dump
+#      fingerprints) are the peer's. A tampered reply, and a request the
+#      agent signs with the wrong KEY0, are dropped and counted.
+#
+#        mna: mn0 10.0.1.1 ------- p0 10.0.1.2 (the FA address), 10.0.2.2
+#                                  (the HA address): the Python HA
+#
+#  (b) fa namespace: the module (role fa) and the reference FA agent
+#      between a Python MN and a Python HA: the FA's offers added and
+#      signed, KEY2 and KEY3 unwrapped and equal to the HA's, the MN's part
+#      relayed byte for byte, the NVSEs gone before the agent; a reply with
+#      a wrong FA-HA authenticator makes the agent deny with 68.
+#  (c) the same FA without the module relays protected requests and
+#      replies unchanged.
+#
+#        mnb: m0 10.0.1.1 --- f0 10.0.1.2 [fab] f1 10.0.2.1 --- h0 10.0.2.2 (hab)
+#
+# Environment: MIPKEX_KO, MIPKEX_TOOL, MIPKEX_PYTHON, MIPKEX_KEEP=1.
+
+# shellcheck disable=SC2317 # the steps are called through tap_run
+set -e
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$REPO/selftests/lib.sh"
+
+PY=${MIPKEX_PYTHON:-/usr/bin/python3}
+TOOL=${MIPKEX_TOOL:-$REPO/userspace/mipkex}
+KO=${MIPKEX_KO:-$REPO/kmod/mipkex.ko}
+AGENT=$REPO/selftests/agents/mipagent.py
+PEER=$HERE/mnfa_peer.py
+
+NAI=alice@example.org
+HOME_ADDR=10.0.3.1
+SPI=4097
+FA_SPI=8193
+KEY0=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+BADKEY=0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a09080706050403020100f
+FAKEY=c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf
+SEED=606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f
+NTESTS=16
+
+[ "$(id -u)" = 0 ] || tap_skip_all "needs root"
+[ -x "$TOOL" ] || tap_skip_all "no tool at $TOOL"
+"$PY" -c "import cryptography" 2>/dev/null ||
+	tap_skip_all "no python3-cryptography"
+command -v jq >/dev/null || tap_skip_all "no jq"
+command -v tshark >/dev/null || tap_skip_all "no tshark"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mipkex-mnfa.XXXXXX")
+LOADED=
+PIDS=()
+
+cleanup()
+{
+	local p
+
+	set +e
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	cleanup_all_ns >/dev/null 2>&1
+	[ -z "$LOADED" ] || timeout 60 rmmod mipkex
+	[ "$MIPKEX_KEEP" = 1 ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ERRORS=0
+check()
+{
+	if [ "$2" = "$3" ]; then
+		echo "ok: $1 = $2"
+	else
+		echo "FAIL: $1 = '$2', want '$3'"
+		ERRORS=$((ERRORS + 1))
+	fi
+}
+
+tool() { local ns=$1; shift; ip netns exec "$ns" "$TOOL" "$@"; }
+stat_of() { tool "$1" -j stats | jq -r ".$2 // .stats.$2"; }
+bindings() { ip netns exec "$1" "$PY" "$PEER" bindings; }
+
+# bg NS NAME CMD...: a background process, its output in $WORK/NAME.out.
+bg()
+{
+	local ns=$1 name=$2
+
+	shift 2
+	ip netns exec "$ns" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+	PIDS+=($!)
+	echo $! >"$WORK/$name.pid"
+}
+
+stop() { kill "$(<"$WORK/$1.pid")" 2>/dev/null || :; }
+
+ready() { grep -q '"ready"' "$WORK/$1.out"; }
+
+# start_ha NS NAME ARGS...: the Python home agent, waited for.
+start_ha()
+{
+	local ns=$1 name=$2
+
+	shift 2
+	bg "$ns" "$name" "$PY" "$PEER" ha \
+		--key0 "$SPI,$NAI,$HOME_ADDR,$WORK/k0" "$@"
+	slowwait 60 ready "$name" || { cat "$WORK/$name.err"; return 1; }
+}
+
+# last NAME FILTER: the last JSON line of $WORK/NAME.out, through FILTER.
+last() { grep '"event": "request"' "$WORK/$1.out" | tail -1 | jq -r "$2"; }
+
+# ------------------------------------------------------------ (a) setup
+
+step_setup()
+{
+	if [ ! -d /sys/module/mipkex ]; then
+		insmod "$KO"
+		LOADED=1
+	fi
+	(
+		umask 077
+		echo "$KEY0" >"$WORK/k0"
+		echo "$BADKEY" >"$WORK/kbad"
+		echo "$FAKEY" >"$WORK/kfa"
+		echo "$SEED" >"$WORK/seed"
+	)
+	ip link add mn0 netns "$MNA" type veth peer name p0 netns "$HAA"
+	ip -n "$MNA" addr add 10.0.1.1/24 dev mn0
+	ip -n "$MNA" link set mn0 up
+	ip -n "$MNA" route add 10.0.2.0/24 via 10.0.1.2
+	ip -n "$HAA" addr add 10.0.1.2/24 dev p0
+	ip -n "$HAA" addr add 10.0.2.2/24 dev p0
+	ip -n "$HAA" link set p0 up
+	tool "$MNA" set role mn
+	tool "$MNA" key0 add "$SPI" nai "$NAI" home "$HOME_ADDR" ha 10.0.2.2 \
+		key "$WORK/k0"
+	tool "$MNA" kdc set seed "$WORK/seed"
+	bg "$HAA" capa dumpcap -q -i p0 -f "udp port 434" -w "$WORK/a.pcapng"
+	slowwait 60 grep -q "Capturing on" "$WORK/capa.err" ||
+		{ cat "$WORK/capa.err"; return 1; }
+	tool "$MNA" show
+}
+
+# mn_agent NAME ARGS...: one registration by the reference MN agent.
+mn_agent()
+{
+	local name=$1 rc=0
+
+	shift
+	ip netns exec "$MNA" "$PY" -S "$AGENT" mn --ha 10.0.2.2 \
+		--home "$HOME_ADDR" --nai "$NAI" --spi "$SPI" --auth hmac-sha256 \
+		--json --retransmit 100 "$@" >"$WORK/$name.json" \
+		2>"$WORK/$name.err" || rc=$?
+	echo "$rc" >"$WORK/$name.rc"
+	echo "agent $name (exit $rc): $(cut -c1-400 "$WORK/$name.json")"
+}
+
+# register_a NAME MODE KDCARGS...: the agent through the module against the
+# Python HA in MODE; every check of (a).
+register_a()
+{
+	local name=$1 mode=$2 r h b fa=(--fa 10.0.1.2)
+
+	shift 2
+	tool "$MNA" kdc set "$@"
+	start_ha "$HAA" "ha-$name" --addr 10.0.1.2 --addr 10.0.2.2 \
+		--mode "$mode" --fake-fa
+	mn_agent "$name" "${fa[@]}" --key-file "$WORK/k0" --timeout 60
+	stop "ha-$name"
+	r=$(<"$WORK/$name.json")
+	check "agent exit" "$(<"$WORK/$name.rc")" 0
+	check "code" "$(jq -r .code <<<"$r")" 0
+	check "auth_ok (agent's KEY0, plain form)" "$(jq -r .auth_ok <<<"$r")" true
+	check "home address restored" "$(jq -r .home <<<"$r")" "$HOME_ADDR"
+	check "NAI restored" "$(jq -r .nai <<<"$r")" "$NAI"
+	check "extensions for the agent" "$(jq -r .exts <<<"$r")" "131,32"
+	h=$(grep '"event": "request"' "$WORK/ha-$name.out" | tail -1)
+	echo "ha: $(jq -c 'del(.request, .reply, .mn_part)' <<<"$h")"
+	check "wire: home address field" "$(jq -r .home_field <<<"$h")" 0.0.0.0
+	check "wire: NAI extension" "$(jq -r .nai_ext <<<"$h")" "@example.org"
+	check "peer: MN-HA authenticator (8.3)" "$(jq -r .mn_auth_ok <<<"$h")" true
+	check "peer: decrypted NAI" "$(jq -r .nai <<<"$h")" "$NAI"
+	check "peer: decrypted home address" "$(jq -r .home <<<"$h")" "$HOME_ADDR"
+	check "offers MN-HA and MN-FA" "$(jq -r '.offers | keys | join(",")' \
+		<<<"$h")" "1,2"
+	b=$(bindings "$MNA")
+	echo "bindings: $b"
+	check "KEY1 fingerprint" "$(jq -r '.[0].sa[] | select(.pair == 1) | .fpr' \
+		<<<"$b")" "$(jq -r .keys.key1 <<<"$h")"
+	check "KEY3 fingerprint" "$(jq -r '.[0].sa[] | select(.pair == 2) | .fpr' \
+		<<<"$b")" "$(jq -r .keys.key3 <<<"$h")"
+	check "MN-HA SPIs" "$(jq -r '.[0].sa[] | select(.pair == 1) |
+		"\(.spi_in) \(.spi_out)"' <<<"$b")" \
+		"$(jq -r '"\(.offers."1"[0]) \(.answers."1")"' <<<"$h")"
+	check "MN-FA SPIs" "$(jq -r '.[0].sa[] | select(.pair == 2) |
+		"\(.spi_in) \(.spi_out)"' <<<"$b")" \
+		"$(jq -r '"\(.offers."2"[0]) \(.answers."2")"' <<<"$h")"
+	[ "$ERRORS" = 0 ]
+}
+
+step_stateful() { register_a stateful stateful mode stateful; }
+step_semi() { register_a semi semi mode semi; }
+step_x25519() { register_a x25519 dh mode dh groups x25519; }
+step_modp() { register_a modp dh mode dh groups modp2048; }
+
+step_wire()
+{
+	local n
+
+	stop capa
+	# dumpcap writes its last packets on exit: wait for it to be gone.
+	busywait 20000 not_running "$(<"$WORK/capa.pid")"
+	n=$(tshark -r "$WORK/a.pcapng" -Y "mip.type == 1" -T fields \
+		-e mip.homeaddr -e mip.nai | sort | uniq -c | tr -s ' ')
+	echo "requests on the wire: $n"
+	check "every request anonymous" "$(tshark -r "$WORK/a.pcapng" \
+		-Y "mip.type == 1 and (mip.homeaddr != 0.0.0.0 or \
+		mip.nai != \"@example.org\")" | wc -l)" 0
+	check "requests seen" "$(tshark -r "$WORK/a.pcapng" -Y "mip.type == 1" |
+		wc -l)" 4
+	# No byte string of the identity anywhere in a request.
+	n=$(tshark -r "$WORK/a.pcapng" -Y "mip.type == 1" -T fields \
+		-e udp.payload | tr -d ':' |
+		grep -c -i -e "$(printf %s "alice" | xxd -p)" -e 0a000301 || :)
+	check "requests containing the NAI or home address" "$n" 0
+	[ "$ERRORS" = 0 ]
+}
+
+not_running() { ! kill -0 "$1" 2>/dev/null; }
+
+step_denial()
+{
+	local r
+
+	tool "$MNA" kdc set mode stateful
+	start_ha "$HAA" ha-deny --addr 10.0.1.2 --addr 10.0.2.2 --code 129
+	mn_agent deny --fa 10.0.1.2 --key-file "$WORK/k0" --timeout 60
+	stop ha-deny
+	r=$(<"$WORK/deny.json")
+	check "code" "$(jq -r .code <<<"$r")" 129
+	check "auth_ok (plain form)" "$(jq -r .auth_ok <<<"$r")" true
+	check "NAI restored" "$(jq -r .nai <<<"$r")" "$NAI"
+	check "home address restored" "$(jq -r .home <<<"$r")" "$HOME_ADDR"
+	check "Message String kept" "$(jq -r .exts <<<"$r")" "131,145,32"
+	check "binding kept" "$(bindings "$MNA" | jq length)" 1
+	[ "$ERRORS" = 0 ]
+}
+
+step_dereg()
+{
+	local r
+
+	start_ha "$HAA" ha-dereg --addr 10.0.1.2 --addr 10.0.2.2
+	mn_agent dereg --fa 10.0.1.2 --key-file "$WORK/k0" --timeout 60 --dereg
+	stop ha-dereg
+	r=$(<"$WORK/dereg.json")
+	check "code" "$(jq -r .code <<<"$r")" 0
+	check "lifetime" "$(jq -r .lifetime <<<"$r")" 0
+	check "auth_ok (plain form)" "$(jq -r .auth_ok <<<"$r")" true
+	check "binding removed" "$(bindings "$MNA" | jq length)" 0
+	[ "$ERRORS" = 0 ]
+}
+
+step_tampered()
+{
+	local before after
+
+	tool "$MNA" kdc set mode stateful
+	before=$(stat_of "$MNA" err_auth)
+	start_ha "$HAA" ha-tamper --addr 10.0.1.2 --addr 10.0.2.2 --tamper
+	mn_agent tamper --fa 10.0.1.2 --key-file "$WORK/k0" --timeout 15
+	stop ha-tamper
+	after=$(stat_of "$MNA" err_auth)
+	check "peer answered" "$(grep -c '"event": "request"' \
+		"$WORK/ha-tamper.out")" 1
+	check "agent timed out" "$(<"$WORK/tamper.rc")" 2
+	check "err_auth counted" "$((after - before))" 1
+	[ "$ERRORS" = 0 ]
+}
+
+step_wrong_key0()
+{
+	local before after
+
+	before=$(stat_of "$MNA" err_auth)
+	start_ha "$HAA" ha-badkey --addr 10.0.1.2 --addr 10.0.2.2
+	mn_agent badkey --fa 10.0.1.2 --key-file "$WORK/kbad" --timeout 15
+	stop ha-badkey
+	after=$(stat_of "$MNA" err_auth)
+	check "nothing reached the peer" "$(grep -c '"event": "request"' \
+		"$WORK/ha-badkey.out" || :)" 0
+	check "agent timed out" "$(<"$WORK/badkey.rc")" 2
+	check "err_auth counted" "$((after - before))" 1
+	[ "$ERRORS" = 0 ]
+}
+
+# ------------------------------------------------------------ (b), (c)
+
+step_setup_fa()
+{
+	ip link add m0 netns "$MNB" type veth peer name f0 netns "$FAB"
+	ip link add f1 netns "$FAB" type veth peer name h0 netns "$HAB"
+	ip -n "$MNB" addr add 10.0.1.1/24 dev m0
+	ip -n "$MNB" link set m0 up
+	ip -n "$FAB" addr add 10.0.1.2/24 dev f0
+	ip -n "$FAB" addr add 10.0.2.1/24 dev f1
+	ip -n "$FAB" link set f0 up
+	ip -n "$FAB" link set f1 up
+	ip -n "$HAB" addr add 10.0.2.2/24 dev h0
+	ip -n "$HAB" link set h0 up
+	tool "$FAB" set role fa
+	tool "$FAB" peer add 10.0.2.2 spi "$FA_SPI" key "$WORK/kfa"
+	bg "$FAB" fa "$PY" -S "$AGENT" fa --addr 10.0.1.2 --addr 10.0.2.1 \
+		--coa 10.0.2.1 --peer 10.0.2.2 --spi "$FA_SPI" \
+		--key-file "$WORK/kfa" --auth hmac-sha256 \
+		--json-log "$WORK/fa.log"
+	slowwait 60 ready fa || { cat "$WORK/fa.err"; return 1; }
+}
+
+# mn_peer NAME: one registration of the Python MN through the FA.
+mn_peer()
+{
+	ip netns exec "$MNB" "$PY" "$PEER" mn \
+		--key0 "$SPI,$NAI,$HOME_ADDR,$WORK/k0" --ha 10.0.2.2 \
+		--fa 10.0.1.2 --coa 10.0.2.1 --src 10.0.1.1 --timeout 60 \
+		>"$WORK/$1.json" || :
+	echo "mn $1: $(jq -c 'del(.request, .reply)' "$WORK/$1.json")"
+}
+
+step_fa()
+{
+	local h m b mreq
+
+	start_ha "$HAB" ha-fa --addr 10.0.2.2 --peer "10.0.2.1,$FA_SPI,$WORK/kfa"
+	mn_peer fa1
+	stop ha-fa
+	h=$(grep '"event": "request"' "$WORK/ha-fa.out" | tail -1)
+	m=$(<"$WORK/fa1.json")
+	echo "ha: $(jq -c 'del(.request, .reply, .mn_part, .request_mn_part)' \
+		<<<"$h")"
+	mreq=$(jq -r .request <<<"$m")
+	check "MN's part relayed byte for byte" \
+		"$(jq -r .request_mn_part <<<"$h")" "$mreq"
+	check "FA-HA authenticator of the relayed request" \
+		"$(jq -r .fa_auth_ok <<<"$h")" true
+	check "FA offers MN-FA and FA-HA" \
+		"$(jq -r '.fa_offers | keys | join(",")' <<<"$h")" "2,3"
+	check "FA's MN-FA SPI differs from the MN's" "$(jq -r \
+		'.fa_offers."2"[0] != .offers."2"[0] and .fa_offers."2"[0] >= 256'\
+		<<<"$h")" true
+	check "MN: code" "$(jq -r .code <<<"$m")" 0
+	check "MN: authenticator" "$(jq -r .auth_ok <<<"$m")" true
+	check "MN: reply = the HA's MN part, byte for byte" \
+		"$(jq -r .reply <<<"$m")" "$(jq -r .mn_part <<<"$h")"
+	check "MN: KEY1" "$(jq -r .key1 <<<"$m")" "$(jq -r .keys.key1 <<<"$h")"
+	check "MN: KEY3" "$(jq -r .key3 <<<"$m")" "$(jq -r .keys.key3 <<<"$h")"
+	slowwait 30 wait_relay_reply
+	check "agent got no NVSE" "$(log_last_reply '.exts_in | test("134")')" \
+		false
+	b=$(bindings "$FAB")
+	echo "fa bindings: $b"
+	check "FA KEY3" "$(jq -r '.[0].sa[] | select(.pair == 2) | .fpr' \
+		<<<"$b")" "$(jq -r .keys.key3 <<<"$h")"
+	check "FA KEY2" "$(jq -r '.[0].sa[] | select(.pair == 3) | .fpr' \
+		<<<"$b")" "$(jq -r .keys.key2 <<<"$h")"
+	check "FA MN-FA SPIs" "$(jq -r '.[0].sa[] | select(.pair == 2) |
+		"\(.spi_in) \(.spi_out)"' <<<"$b")" \
+		"$(jq -r '"\(.fa_offers."2"[0]) \(.offers."2"[0])"' <<<"$h")"
+	check "FA FA-HA SPIs" "$(jq -r '.[0].sa[] | select(.pair == 3) |
+		"\(.spi_in) \(.spi_out)"' <<<"$b")" \
+		"$(jq -r '"\(.fa_offers."3"[0]) \(.answers."3")"' <<<"$h")"
+	check "binding home address" "$(jq -r '.[0].home' <<<"$b")" "$HOME_ADDR"
+	[ "$ERRORS" = 0 ]
+}
+
+log_last_reply()
+{
+	jq -s -r "map(select(.event == \"relay_reply\")) | last | $1" \
+		"$WORK/fa.log"
+}
+
+wait_relay_reply()
+{
+	local n=$(($(jq -s 'map(select(.event == "relay_reply")) | length' \
+		"$WORK/fa.log")))
+
+	[ "$n" -ge 1 ]
+}
+
+step_fa_bad_key()
+{
+	local before after m
+
+	before=$(stat_of "$FAB" err_fa_auth)
+	start_ha "$HAB" ha-bad --addr 10.0.2.2 \
+		--peer "10.0.2.1,$FA_SPI,$WORK/kfa" --bad-faha-key "$WORK/kbad"
+	mn_peer fa2
+	stop ha-bad
+	m=$(<"$WORK/fa2.json")
+	after=$(stat_of "$FAB" err_fa_auth)
+	check "MN: code from the FA agent" "$(jq -r .code <<<"$m")" 68
+	check "err_fa_auth counted" "$((after - before))" 1
+	[ "$ERRORS" = 0 ]
+}
+
+step_fa_clear_key()
+{
+	local before after m
+
+	before=$(stat_of "$FAB" err_decrypt)
+	start_ha "$HAB" ha-clear --addr 10.0.2.2 \
+		--peer "10.0.2.1,$FA_SPI,$WORK/kfa" --clear-fa-keys
+	mn_peer fa4
+	stop ha-clear
+	m=$(<"$WORK/fa4.json")
+	after=$(stat_of "$FAB" err_decrypt)
+	check "MN: code from the FA" "$(jq -r .code <<<"$m")" 71
+	check "MN: an FA denial, no MN-HA authenticator" \
+		"$(jq -c .exts <<<"$m")" "[131]"
+	check "err_decrypt counted" "$((after - before))" 1
+	[ "$ERRORS" = 0 ]
+}
+
+step_fa_without_module()
+{
+	local h m
+
+	tool "$FAB" set role none
+	start_ha "$HAB" ha-plain --addr 10.0.2.2 \
+		--peer "10.0.2.1,$FA_SPI,$WORK/kfa"
+	mn_peer fa3
+	stop ha-plain
+	h=$(grep '"event": "request"' "$WORK/ha-plain.out" | tail -1)
+	m=$(<"$WORK/fa3.json")
+	check "MN's part relayed byte for byte" \
+		"$(jq -r .request_mn_part <<<"$h")" "$(jq -r .request <<<"$m")"
+	check "FA-HA authenticator (the agent's)" "$(jq -r .fa_auth_ok <<<"$h")" \
+		true
+	check "no FA offers" "$(jq -r '.fa_offers | length' <<<"$h")" 0
+	check "MN: code" "$(jq -r .code <<<"$m")" 0
+	check "MN: authenticator" "$(jq -r .auth_ok <<<"$m")" true
+	check "MN: reply = the HA's MN part, byte for byte" \
+		"$(jq -r .reply <<<"$m")" "$(jq -r .mn_part <<<"$h")"
+	check "MN: KEY1" "$(jq -r .key1 <<<"$m")" "$(jq -r .keys.key1 <<<"$h")"
+	check "MN: no KEY3 without an FA offer" "$(jq -r .key3 <<<"$m")" null
+	[ "$ERRORS" = 0 ]
+}
+
+step_teardown()
+{
+	local bad
+
+	cleanup_all_ns >/dev/null 2>&1
+	if [ -n "$LOADED" ]; then
+		timeout 60 rmmod mipkex
+		LOADED=
+	fi
+	bad=$(dmesg | grep -E 'BUG:|WARNING:|Call Trace:|unreferenced object' |
+		tail -5 || :)
+	check "kernel log" "$bad" ""
+	[ "$ERRORS" = 0 ]
+}
+
+tap_plan "$NTESTS"
+setup_ns MNA HAA MNB FAB HAB || echo "# cannot create the namespaces"
+tap_run "setup: mn namespace with the module and KEY0" step_setup
+tap_run "(a) stateful: plain accepted reply, keys match" step_stateful
+tap_run "(a) semi-stateful: plain accepted reply, keys match" step_semi
+tap_run "(a) X25519: plain accepted reply, keys match" step_x25519
+tap_run "(a) MODP-2048: plain accepted reply, keys match" step_modp
+tap_run "(a) the wire hides the NAI and the home address" step_wire
+tap_run "(a) denial: plain, authenticated, Message String kept" step_denial
+tap_run "(a) deregistration: plain reply, binding removed" step_dereg
+tap_run "(a) tampered reply dropped and counted" step_tampered
+tap_run "(a) request signed with the wrong KEY0 dropped and counted" \
+	step_wrong_key0
+tap_run "(b) setup: fa namespace with the module and the FA agent" \
+	step_setup_fa
+tap_run "(b) FA offers, KEY2/KEY3, MN part byte for byte, NVSEs stripped" \
+	step_fa
+tap_run "(b) wrong FA-HA authenticator: 68 from the agent" step_fa_bad_key
+tap_run "(b) KEY2 in clear without the insecure policy: 71 to the MN" \
+	step_fa_clear_key
+tap_run "(c) FA without the module relays unchanged" step_fa_without_module
+tap_run "teardown: rmmod, kernel log clean" step_teardown
+tap_exit
