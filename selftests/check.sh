@@ -154,7 +154,7 @@ else
 	# --- one VM boot, every kernel suite ---------------------------------
 	log=$(logname "vm kernel suites")
 	console=$LOGDIR/console.log
-	selftests/vm/vmrun.sh -t "${VM_TIMEOUT:-2400}" -C "$console" -- \
+	selftests/vm/vmrun.sh -t "${VM_TIMEOUT:-3600}" -C "$console" -- \
 		selftests/kernel/run.sh >"$log" 2>"$LOGDIR/vmrun.stderr"
 	rc=$?
 	cat "$log"

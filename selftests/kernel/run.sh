@@ -22,6 +22,10 @@ SUITES=(
 	teardown.sh
 	reinject.sh
 	agents.sh
+	bindings.sh
+	ha.sh
+	mnfa.sh
+	register.sh
 )
 
 TIMEOUT=600
