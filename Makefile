@@ -29,6 +29,7 @@ DEB_PACKAGES := linux-image-amd64 linux-headers-amd64 linux-source \
 	gcc libc6-dev make pkg-config perl xz-utils binutils sparse \
 	libnl-3-dev libnl-genl-3-dev libpcap-dev libssl-dev \
 	python3 python3-scapy python3-cryptography python3-docutils tshark jq \
+	iputils-ping \
 	clang libclang-rt-dev
 
 export KVER KDIR KSRC

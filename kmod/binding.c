@@ -32,6 +32,7 @@
 
 #include "binding.h"
 #include "crypto.h"
+#include "xfrm.h"
 
 unsigned int mipkex_max_bindings __read_mostly = 65536;
 module_param_named(max_bindings, mipkex_max_bindings, uint, 0644);
@@ -118,7 +119,7 @@ static const struct mipkex_binding_hooks *mipkex_binding_hooks_get(void)
 /* ---- messages --------------------------------------------------------- */
 
 static int mipkex_sa_fill(struct sk_buff *msg, const struct mipkex_sa_info *sa,
-			  const u8 *fpr)
+			  const u8 *fpr, int xstate)
 {
 	struct nlattr *nest;
 
@@ -137,7 +138,8 @@ static int mipkex_sa_fill(struct sk_buff *msg, const struct mipkex_sa_info *sa,
 	    nla_put_u32(msg, MIPKEX_SA_A_LIFETIME, sa->lifetime) ||
 	    (sa->has_key &&
 	     nla_put(msg, MIPKEX_SA_A_FINGERPRINT, MIPKEX_FINGERPRINT_LEN,
-		     fpr))) {
+		     fpr)) ||
+	    (xstate > 0 && nla_put_u8(msg, MIPKEX_SA_A_XFRM, xstate))) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -196,7 +198,8 @@ int mipkex_binding_fill(struct sk_buff *msg, const void *obj)
 			      MIPKEX_BINDING_A_PAD))
 		goto err;
 	for (i = 0; i < in->n_sa; i++)
-		if (mipkex_sa_fill(msg, &in->sa[i], b->fpr[i]))
+		if (mipkex_sa_fill(msg, &in->sa[i], b->fpr[i],
+				   mipkex_xfrm_pair_state(b, in->sa[i].pair)))
 			goto err;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -652,6 +655,46 @@ int mipkex_binding_remove(struct mipkex_net *mn, __be32 home_addr,
 				     MIPKEX_REASON_DEREGISTERED);
 }
 
+/*
+ * Remove every binding @match (NULL: every one) accepts. Passes over the
+ * table until one removes nothing: a resize makes a walk rewind.
+ */
+static unsigned int
+mipkex_binding_flush_if(struct mipkex_net *mn,
+			bool (*match)(const struct mipkex_binding *b,
+				      const void *arg),
+			const void *arg, enum mipkex_reason reason)
+{
+	struct mipkex_binding_store *s = mn->bindings;
+	struct rhashtable_iter iter;
+	struct mipkex_binding *b;
+	unsigned int n = 0, pass;
+
+	mutex_lock(&s->lock);
+	do {
+		pass = 0;
+		rhashtable_walk_enter(&s->ht, &iter);
+		rhashtable_walk_start(&iter);
+		while ((b = rhashtable_walk_next(&iter))) {
+			if (IS_ERR(b))
+				continue;	/* resized: the walk rewound */
+			if (match && !match(b, arg))
+				continue;
+			/* Hooks and events may sleep: leave RCU first. */
+			rhashtable_walk_stop(&iter);
+			mipkex_binding_unlink(s, b, reason);
+			pass++;
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
+		rhashtable_walk_stop(&iter);
+		rhashtable_walk_exit(&iter);
+		n += pass;
+	} while (pass && s->count);
+	mutex_unlock(&s->lock);
+	return n;
+}
+
 /**
  * mipkex_binding_flush() - remove every binding of a namespace
  * @mn: the namespace's state
@@ -663,34 +706,66 @@ int mipkex_binding_remove(struct mipkex_net *mn, __be32 home_addr,
 unsigned int mipkex_binding_flush(struct mipkex_net *mn,
 				  enum mipkex_reason reason)
 {
-	struct mipkex_binding_store *s = mn->bindings;
-	struct rhashtable_iter iter;
-	struct mipkex_binding *b;
-	unsigned int n = 0, pass;
+	return mipkex_binding_flush_if(mn, NULL, NULL, reason);
+}
 
-	mutex_lock(&s->lock);
-	while (s->count) {
-		pass = 0;
-		rhashtable_walk_enter(&s->ht, &iter);
-		rhashtable_walk_start(&iter);
-		while ((b = rhashtable_walk_next(&iter))) {
-			if (IS_ERR(b))
-				continue;	/* resized: the walk rewound */
-			/* Hooks and events may sleep: leave RCU first. */
-			rhashtable_walk_stop(&iter);
-			mipkex_binding_unlink(s, b, reason);
-			pass++;
-			cond_resched();
-			rhashtable_walk_start(&iter);
-		}
-		rhashtable_walk_stop(&iter);
-		rhashtable_walk_exit(&iter);
-		n += pass;
-		if (WARN_ON_ONCE(!pass))
-			break;
+static bool mipkex_binding_has_key0(const struct mipkex_binding *b,
+				    const void *arg)
+{
+	u32 spi = *(const u32 *)arg;
+
+	return b->info.key0_spi && (!spi || b->info.key0_spi == spi);
+}
+
+static bool mipkex_binding_has_peer(const struct mipkex_binding *b,
+				    const void *arg)
+{
+	__be32 addr = *(const __be32 *)arg;
+	__be32 peer;
+
+	/* An FA's peer is the home agent; a home agent's, the FA. */
+	switch (b->role) {
+	case MIPKEX_ROLE_FA:
+		peer = b->info.ha_addr;
+		break;
+	case MIPKEX_ROLE_HA:
+		peer = b->info.fa_addr;
+		break;
+	default:
+		return false;
 	}
-	mutex_unlock(&s->lock);
-	return n;
+	return peer && (!addr || peer == addr);
+}
+
+/**
+ * mipkex_binding_remove_key0() - end the bindings a KEY0 entry authenticated
+ * @mn: the namespace's state
+ * @spi: the entry's SPI, or 0 for every entry (a flush)
+ *
+ * Context: process context; takes the store's mutex.
+ * Return: the number of bindings removed (reason
+ * %MIPKEX_REASON_KEY_DELETED, with their SAs).
+ */
+unsigned int mipkex_binding_remove_key0(struct mipkex_net *mn, u32 spi)
+{
+	return mipkex_binding_flush_if(mn, mipkex_binding_has_key0, &spi,
+				       MIPKEX_REASON_KEY_DELETED);
+}
+
+/**
+ * mipkex_binding_remove_peer() - end the bindings an FA-HA peer
+ *	authenticated
+ * @mn: the namespace's state
+ * @addr: the peer's address, or 0 for every peer (a flush)
+ *
+ * Context: process context; takes the store's mutex.
+ * Return: the number of bindings removed (reason
+ * %MIPKEX_REASON_KEY_DELETED, with their SAs).
+ */
+unsigned int mipkex_binding_remove_peer(struct mipkex_net *mn, __be32 addr)
+{
+	return mipkex_binding_flush_if(mn, mipkex_binding_has_peer, &addr,
+				       MIPKEX_REASON_KEY_DELETED);
 }
 
 /**

@@ -155,6 +155,8 @@ int mipkex_binding_delete(struct mipkex_net *mn, __be32 home_addr,
 			  __be32 ha_addr, enum mipkex_reason reason);
 unsigned int mipkex_binding_flush(struct mipkex_net *mn,
 				  enum mipkex_reason reason);
+unsigned int mipkex_binding_remove_key0(struct mipkex_net *mn, u32 spi);
+unsigned int mipkex_binding_remove_peer(struct mipkex_net *mn, __be32 addr);
 void mipkex_binding_set_hooks(const struct mipkex_binding_hooks *hooks);
 void mipkex_binding_check_leaks(void);
 

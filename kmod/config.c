@@ -268,6 +268,10 @@ static int mipkex_kdc_apply(struct mipkex_kdc_conf *conf, struct nlattr *nest,
 		conf->legacy = nla_get_u8(tb[MIPKEX_KDC_A_LEGACY]);
 	if (tb[MIPKEX_KDC_A_INSECURE])
 		conf->insecure = nla_get_u8(tb[MIPKEX_KDC_A_INSECURE]);
+	if (tb[MIPKEX_KDC_A_SA_MODE])
+		conf->sa_mode = nla_get_u8(tb[MIPKEX_KDC_A_SA_MODE]);
+	if (tb[MIPKEX_KDC_A_SA_POLICY])
+		conf->sa_policy = nla_get_u8(tb[MIPKEX_KDC_A_SA_POLICY]);
 	if (tb[MIPKEX_KDC_A_USER_PRIME] || tb[MIPKEX_KDC_A_USER_GENERATOR])
 		return mipkex_kdc_set_user_group(conf, nest, tb, extack);
 	return 0;
@@ -430,7 +434,9 @@ int mipkex_kdc_fill(struct sk_buff *msg, struct mipkex_net *mn)
 	    nla_put_u32(msg, MIPKEX_KDC_A_TRANSFORMS, conf->transforms) ||
 	    nla_put_u32(msg, MIPKEX_KDC_A_LIFETIME, conf->lifetime) ||
 	    nla_put_u8(msg, MIPKEX_KDC_A_LEGACY, conf->legacy) ||
-	    nla_put_u8(msg, MIPKEX_KDC_A_INSECURE, conf->insecure))
+	    nla_put_u8(msg, MIPKEX_KDC_A_INSECURE, conf->insecure) ||
+	    nla_put_u8(msg, MIPKEX_KDC_A_SA_MODE, conf->sa_mode) ||
+	    nla_put_u8(msg, MIPKEX_KDC_A_SA_POLICY, conf->sa_policy))
 		goto out;
 	if (conf->user_group.p &&
 	    (nla_put(msg, MIPKEX_KDC_A_USER_PRIME, conf->user_group.p_len,

@@ -36,6 +36,8 @@
  * @user_group: the configured user-defined group; @user_group.p is NULL
  *	when none is configured (its @p and @g point into @user_buf)
  * @user_buf: prime then generator of @user_group
+ * @sa_mode: &enum mipkex_sa_mode of the XFRM SAs
+ * @sa_policy: &enum mipkex_sa_policy
  */
 struct mipkex_kdc_conf {
 	struct rcu_head rcu;
@@ -52,6 +54,8 @@ struct mipkex_kdc_conf {
 	u8 seed_fpr[MIPKEX_FINGERPRINT_LEN];
 	struct mipkex_dh_group user_group;
 	u8 *user_buf;
+	u8 sa_mode;
+	u8 sa_policy;
 };
 
 /**

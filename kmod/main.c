@@ -10,6 +10,7 @@
 #include "mipkex.h"
 #include "crypto.h"
 #include "selftest.h"
+#include "xfrm.h"
 
 struct workqueue_struct *mipkex_wq;
 
@@ -40,6 +41,8 @@ static int __init mipkex_init(void)
 	if (err)
 		goto err_wq;
 
+	mipkex_xfrm_init();
+
 	err = mipkex_genl_init();
 	if (err)
 		goto err_netns;
@@ -49,6 +52,7 @@ static int __init mipkex_init(void)
 	return 0;
 
 err_netns:
+	mipkex_xfrm_uninit();
 	mipkex_netns_uninit();
 err_wq:
 	destroy_workqueue(mipkex_wq);
@@ -61,6 +65,7 @@ static void __exit mipkex_exit(void)
 {
 	mipkex_testing_uninit();
 	mipkex_genl_uninit();
+	mipkex_xfrm_uninit();
 	mipkex_netns_uninit();
 	destroy_workqueue(mipkex_wq);
 	mipkex_crypto_uninit();

@@ -20,6 +20,8 @@
 #include "peer.h"
 
 struct mipkex_binding_store;
+struct mipkex_xfrm_net;
+struct netlink_callback;
 struct mipkex_kdc_conf;
 
 /**
@@ -57,6 +59,8 @@ struct mipkex_queue {
  *	@conf_lock, read with READ_ONCE()
  * @bindings: the accepted registrations (binding.c); its own lock, taken
  *	inside @lock (role changes remove them)
+ * @xfrm: their SAs in XFRM (xfrm.c); its own lock, taken inside that of
+ *	@bindings; read under RCU by XFRM's notifications
  */
 struct mipkex_net {
 	struct net *net;
@@ -72,6 +76,7 @@ struct mipkex_net {
 	struct mipkex_kdc_conf __rcu *kdc;
 	u32 vendor;
 	struct mipkex_binding_store *bindings;
+	struct mipkex_xfrm_net __rcu *xfrm;
 };
 
 extern struct workqueue_struct *mipkex_wq;
@@ -150,5 +155,7 @@ void mipkex_genl_uninit(void);
 bool mipkex_genl_event_wanted(struct net *net);
 struct sk_buff *mipkex_genl_event_new(void **hdr);
 void mipkex_genl_event_send(struct net *net, struct sk_buff *msg, void *hdr);
+void *mipkex_genl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
+			   u8 cmd);
 
 #endif /* _MIPKEX_H */

@@ -34,6 +34,7 @@
 #include <net/sock.h>
 
 #include "binding.h"
+#include "xfrm.h"
 #include "kdc.h"
 #include "key0.h"
 #include "mipkex.h"
@@ -190,6 +191,10 @@ static const struct mipkex_bound mipkex_kdc_bounds[] = {
 	MIPKEX_RANGE(MIPKEX_KDC_A_LEGACY, 0, 1, "KDC legacy must be 0 or 1"),
 	MIPKEX_RANGE(MIPKEX_KDC_A_INSECURE, 0, 1,
 		     "KDC insecure must be 0 or 1"),
+	MIPKEX_RANGE(MIPKEX_KDC_A_SA_MODE, 0, __MIPKEX_SA_MODE_MAX - 1,
+		     "SA mode must be 0 (transport) or 1 (tunnel)"),
+	MIPKEX_RANGE(MIPKEX_KDC_A_SA_POLICY, 0, __MIPKEX_SA_POLICY_MAX - 1,
+		     "SA policy must be 0 (none), 1 (pair) or 2 (tunnel)"),
 };
 
 /*
@@ -294,6 +299,8 @@ static const struct nla_policy mipkex_kdc_policy[MIPKEX_KDC_A_MAX + 1] = {
 	[MIPKEX_KDC_A_LIFETIME] = { .type = NLA_U32 },
 	[MIPKEX_KDC_A_LEGACY] = { .type = NLA_U8 },
 	[MIPKEX_KDC_A_INSECURE] = { .type = NLA_U8 },
+	[MIPKEX_KDC_A_SA_MODE] = { .type = NLA_U8 },
+	[MIPKEX_KDC_A_SA_POLICY] = { .type = NLA_U8 },
 	[MIPKEX_KDC_A_USER_PRIME] =
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, mipkex_kdc_prime_validate),
 	[MIPKEX_KDC_A_USER_GENERATOR] =
@@ -631,8 +638,12 @@ static int mipkex_genl_key0_del(struct sk_buff *skb, struct genl_info *info)
 			       "the KEY0 attribute is required");
 	if (err)
 		return err;
-	return mipkex_key0_del(mn, info->attrs[MIPKEX_A_KEY0], tb,
-			       info->extack);
+	err = mipkex_key0_del(mn, info->attrs[MIPKEX_A_KEY0], tb,
+			      info->extack);
+	if (!err)
+		mipkex_binding_remove_key0(mn,
+					   nla_get_u32(tb[MIPKEX_KEY0_A_SPI]));
+	return err;
 }
 
 static int mipkex_genl_key0_get(struct sk_buff *skb, struct genl_info *info)
@@ -679,8 +690,10 @@ static int mipkex_genl_key0_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
 
-	return mipkex_genl_reply_u32(info, MIPKEX_A_COUNT,
-				     mipkex_key0_flush(mn), false);
+	unsigned int n = mipkex_key0_flush(mn);
+
+	mipkex_binding_remove_key0(mn, 0);
+	return mipkex_genl_reply_u32(info, MIPKEX_A_COUNT, n, false);
 }
 
 static int mipkex_genl_peer_new(struct sk_buff *skb, struct genl_info *info)
@@ -712,8 +725,12 @@ static int mipkex_genl_peer_del(struct sk_buff *skb, struct genl_info *info)
 			       "the peer attribute is required");
 	if (err)
 		return err;
-	return mipkex_peer_del(mn, info->attrs[MIPKEX_A_PEER], tb,
-			       info->extack);
+	err = mipkex_peer_del(mn, info->attrs[MIPKEX_A_PEER], tb,
+			      info->extack);
+	if (!err)
+		mipkex_binding_remove_peer(mn,
+					   nla_get_in_addr(tb[MIPKEX_PEER_A_ADDR]));
+	return err;
 }
 
 static int mipkex_genl_peer_get(struct sk_buff *skb, struct genl_info *info)
@@ -760,8 +777,10 @@ static int mipkex_genl_peer_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
 
-	return mipkex_genl_reply_u32(info, MIPKEX_A_COUNT,
-				     mipkex_peer_flush(mn), false);
+	unsigned int n = mipkex_peer_flush(mn);
+
+	mipkex_binding_remove_peer(mn, 0);
+	return mipkex_genl_reply_u32(info, MIPKEX_A_COUNT, n, false);
 }
 
 static int mipkex_genl_kdc_set(struct sk_buff *skb, struct genl_info *info)
@@ -1193,6 +1212,12 @@ static const struct genl_ops mipkex_genl_ops[] = {
 		.maxattr = MIPKEX_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = MIPKEX_CMD_SA_GET,
+		.dumpit = mipkex_xfrm_dump,
+		.policy = mipkex_no_attr_policy,
+		.maxattr = MIPKEX_A_MAX,
+	},
 };
 
 enum mipkex_genl_mcgrp {
@@ -1267,6 +1292,22 @@ bool mipkex_genl_event_wanted(struct net *net)
 	return READ_ONCE(mipkex_genl_live) &&
 	       genl_has_listeners(&mipkex_genl_family, net,
 				  MIPKEX_MCGRP_EVENTS);
+}
+
+/**
+ * mipkex_genl_dump_hdr() - start one message of a dump
+ * @skb: the dump's buffer
+ * @cb: the dump's state
+ * @cmd: the command of the message
+ *
+ * Return: the generic netlink header, or NULL when @skb is full.
+ */
+void *mipkex_genl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
+			   u8 cmd)
+{
+	return genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+			   cb->nlh->nlmsg_seq, &mipkex_genl_family,
+			   NLM_F_MULTI, cmd);
 }
 
 /**

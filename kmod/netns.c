@@ -25,6 +25,7 @@
 #include "ha.h"
 #include "mipkex.h"
 #include "mnfa.h"
+#include "xfrm.h"
 
 static unsigned int mipkex_net_id __read_mostly;
 
@@ -138,11 +139,16 @@ static int __net_init mipkex_net_init(struct net *net)
 	err = mipkex_binding_init(mn);
 	if (err)
 		goto err_config;
+	err = mipkex_xfrm_net_init(mn);
+	if (err)
+		goto err_binding;
 	mipkex_queue_init(&mn->queue);
 	mipkex_hooks_init(mn);
 	pr_debug("netns created\n");
 	return 0;
 
+err_binding:
+	mipkex_binding_uninit(mn);
 err_config:
 	mipkex_config_uninit(mn);
 err_peer:
@@ -179,6 +185,7 @@ static void __net_exit mipkex_net_exit(struct net *net)
 	mipkex_net_role_uninit(mn, MIPKEX_ROLE_FA);
 	mipkex_net_role_uninit(mn, MIPKEX_ROLE_HA);
 	mipkex_binding_uninit(mn);
+	mipkex_xfrm_net_uninit(mn);
 	mipkex_key0_destroy(&mn->key0);
 	mipkex_peer_destroy(&mn->peers);
 	mipkex_config_uninit(mn);

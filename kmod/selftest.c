@@ -12,6 +12,7 @@
  * The results are kept for MIPKEX_CMD_GET_SELFTEST.
  */
 
+#include <asm/unaligned.h>
 #include <linux/bits.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
@@ -27,6 +28,7 @@
 #include "dh.h"
 #include "kdc.h"
 #include "selftest.h"
+#include "xfrm.h"
 
 /* A wrong answer. */
 #define MIPKEX_ST_WRONG		(-EILSEQ)
@@ -116,7 +118,7 @@ struct mipkex_kat_kdc_dh {
 #include "selftest_vectors.h"
 
 /* The tests that do not come from a table. */
-#define MIPKEX_ST_OTHERS	9
+#define MIPKEX_ST_OTHERS	10
 #define MIPKEX_ST_MAX	(ARRAY_SIZE(mipkex_kat_kdf) +			\
 			 ARRAY_SIZE(mipkex_kat_semi) +			\
 			 ARRAY_SIZE(mipkex_kat_kdc_dh) +		\
@@ -222,6 +224,35 @@ static int __init mipkex_st_kdf(const struct mipkex_kat_kdf *t,
 				 s->out, t->out.len);
 	}
 	return err ?: mipkex_st_cmp(s->out, &t->out);
+}
+
+/*
+ * An SA's keying material from its parameters (8.7): the context this builds
+ * must be the one of the "mipkex esp" vector (the first SA of 10.15).
+ */
+static int __init mipkex_st_esp(struct mipkex_st_scratch *s)
+{
+	const struct mipkex_kat_kdf *t = NULL;
+	unsigned int i;
+	size_t len;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(mipkex_kat_kdf); i++)
+		if (!strcmp(mipkex_kat_kdf[i].label, "mipkex esp"))
+			t = &mipkex_kat_kdf[i];
+	if (!t || t->ctx.len != 11)
+		return -EINVAL;
+	err = mipkex_xfrm_keymat(t->key.data, t->key.len,
+				 get_unaligned_be32(t->ctx.data), t->ctx.data[4],
+				 get_unaligned_be16(t->ctx.data + 5),
+				 get_unaligned_be16(t->ctx.data + 7),
+				 get_unaligned_be16(t->ctx.data + 9), s->out,
+				 &len);
+	if (err)
+		return err;
+	if (len != t->out.len)
+		return -EBADMSG;
+	return mipkex_st_cmp(s->out, &t->out);
 }
 
 static int __init mipkex_st_aead(const struct mipkex_kat_aead *t,
@@ -709,6 +740,7 @@ int __init mipkex_selftest_run(void)
 		mipkex_st_record(mipkex_kat_kdc_dh[i].name,
 				 mipkex_st_kdc_dh(&mipkex_kat_kdc_dh[i]));
 	mipkex_st_record("kdc stateful", mipkex_st_stateful());
+	mipkex_st_record("esp keying material (10.15)", mipkex_st_esp(s));
 	for (i = 0; i < ARRAY_SIZE(mipkex_kat_aead); i++)
 		mipkex_st_record(mipkex_kat_aead[i].name,
 				 mipkex_st_aead(&mipkex_kat_aead[i], s));

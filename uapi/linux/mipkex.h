@@ -84,6 +84,17 @@
  *	binding as BINDING_GET shows it (%MIPKEX_A_BINDING). Namespace exit
  *	and module unload remove every binding without an event.
  *
+ * MIPKEX_CMD_SA_GET (dump)
+ *	Reply: one %MIPKEX_A_XSA (&enum mipkex_xsa_attr) per XFRM SA the module
+ *	installed in this namespace and still tracks: its binding, pair,
+ *	direction, addresses, SPI, algorithm, lifetimes and counters (never
+ *	its key). Dumps are in no particular order.
+ *
+ * SA events (multicast, as above): %MIPKEX_EVENT_SA_INSTALLED,
+ *	%MIPKEX_EVENT_SA_REKEYED, %MIPKEX_EVENT_SA_EXPIRED and
+ *	%MIPKEX_EVENT_SA_REMOVED carry %MIPKEX_A_EVENT (type, reason, role) and
+ *	the SA as SA_GET shows it (%MIPKEX_A_XSA).
+ *
  * Every key (KEY0, FA-HA key, KDC seed) is 32 to 64 bytes; keys are write
  * only. A fingerprint is the first 8 bytes of
  * KDF(key, "mipkex fingerprint", empty context, 64), the SP 800-108 KDF of
@@ -144,6 +155,7 @@ enum mipkex_role {
  * @MIPKEX_CMD_BINDING_GET: read one binding, or dump them all
  * @MIPKEX_CMD_BINDING_DEL: remove one binding
  * @MIPKEX_CMD_EVENT: an event (notification, never a request)
+ * @MIPKEX_CMD_SA_GET: dump the XFRM SAs the module installed
  * @__MIPKEX_CMD_MAX: one past the last command
  */
 enum mipkex_cmd {
@@ -165,6 +177,7 @@ enum mipkex_cmd {
 	MIPKEX_CMD_BINDING_GET,
 	MIPKEX_CMD_BINDING_DEL,
 	MIPKEX_CMD_EVENT,
+	MIPKEX_CMD_SA_GET,
 	__MIPKEX_CMD_MAX
 };
 
@@ -190,6 +203,7 @@ enum mipkex_cmd {
  * @MIPKEX_A_COUNT: u32, number of entries a flush removed (read only)
  * @MIPKEX_A_BINDING: nest of &enum mipkex_binding_attr
  * @MIPKEX_A_EVENT: nest of &enum mipkex_event_attr (read only)
+ * @MIPKEX_A_XSA: nest of &enum mipkex_xsa_attr (read only)
  * @__MIPKEX_A_MAX: one past the last attribute
  */
 enum mipkex_attr {
@@ -208,6 +222,7 @@ enum mipkex_attr {
 	MIPKEX_A_COUNT,
 	MIPKEX_A_BINDING,
 	MIPKEX_A_EVENT,
+	MIPKEX_A_XSA,
 	__MIPKEX_A_MAX
 };
 
@@ -257,6 +272,11 @@ enum mipkex_attr {
  * @MIPKEX_STAT_ERR_NO_PENDING: a reply that answers no request the module
  *	is waiting for
  * @MIPKEX_STAT_ERR_RESOURCE: no memory or no route while processing
+ * @MIPKEX_STAT_SA_INSTALLED: XFRM SAs the module installed
+ * @MIPKEX_STAT_SA_REMOVED: XFRM SAs it removed, or found removed by
+ *	someone else or expired
+ * @MIPKEX_STAT_ERR_XFRM: XFRM SAs or policies it could not install (the
+ *	registration is refused: code 130 at an HA)
  * @__MIPKEX_STAT_MAX: one past the last counter
  *
  * At any instant, STOLEN_IN + STOLEN_OUT == REINJECTED_IN + REINJECTED_OUT +
@@ -294,6 +314,9 @@ enum mipkex_stat {
 	MIPKEX_STAT_ERR_RATELIMIT,
 	MIPKEX_STAT_ERR_NO_PENDING,
 	MIPKEX_STAT_ERR_RESOURCE,
+	MIPKEX_STAT_SA_INSTALLED,
+	MIPKEX_STAT_SA_REMOVED,
+	MIPKEX_STAT_ERR_XFRM,
 	__MIPKEX_STAT_MAX
 };
 
@@ -507,6 +530,10 @@ enum mipkex_xform {
  *	empty to remove it
  * @MIPKEX_KDC_A_USER_GENERATOR: binary, its generator (big endian, 1 < g <
  *	p - 1); given with %MIPKEX_KDC_A_USER_PRIME
+ * @MIPKEX_KDC_A_SA_MODE: u8, &enum mipkex_sa_mode of the XFRM SAs the
+ *	module installs (default transport)
+ * @MIPKEX_KDC_A_SA_POLICY: u8, &enum mipkex_sa_policy: which XFRM
+ *	policies the module installs with them (default none)
  * @__MIPKEX_KDC_A_MAX: one past the last
  */
 enum mipkex_kdc_attr {
@@ -522,10 +549,49 @@ enum mipkex_kdc_attr {
 	MIPKEX_KDC_A_INSECURE,
 	MIPKEX_KDC_A_USER_PRIME,
 	MIPKEX_KDC_A_USER_GENERATOR,
+	MIPKEX_KDC_A_SA_MODE,
+	MIPKEX_KDC_A_SA_POLICY,
 	__MIPKEX_KDC_A_MAX
 };
 
 #define MIPKEX_KDC_A_MAX (__MIPKEX_KDC_A_MAX - 1)
+
+/**
+ * enum mipkex_sa_mode - XFRM mode of the SAs the module installs
+ * @MIPKEX_SA_MODE_TRANSPORT: transport mode, between the pair's two
+ *	addresses
+ * @MIPKEX_SA_MODE_TUNNEL: tunnel mode, the pair's two addresses as the
+ *	outer ones
+ * @__MIPKEX_SA_MODE_MAX: one past the last
+ */
+enum mipkex_sa_mode {
+	MIPKEX_SA_MODE_TRANSPORT,
+	MIPKEX_SA_MODE_TUNNEL,
+	__MIPKEX_SA_MODE_MAX
+};
+
+/**
+ * enum mipkex_sa_policy - XFRM policies the module installs with its SAs
+ *	(Documentation/xfrm.rst); registration traffic (UDP port 434) always
+ *	bypasses them
+ * @MIPKEX_SA_POLICY_NONE: none: the SAs are used only by policies the
+ *	administrator adds (template reqid %MIPKEX_REQID_BASE + pair)
+ * @MIPKEX_SA_POLICY_PAIR: each pair's traffic between its two addresses
+ *	(in tunnel mode, an MN-HA pair also carries the mobile node's traffic
+ *	with any address through its home agent)
+ * @MIPKEX_SA_POLICY_TUNNEL: only the FA-HA pair, for the IP-in-IP tunnel
+ *	(protocol 4) between the foreign and the home agent
+ * @__MIPKEX_SA_POLICY_MAX: one past the last
+ */
+enum mipkex_sa_policy {
+	MIPKEX_SA_POLICY_NONE,
+	MIPKEX_SA_POLICY_PAIR,
+	MIPKEX_SA_POLICY_TUNNEL,
+	__MIPKEX_SA_POLICY_MAX
+};
+
+/** The XFRM reqid of the module's SAs and policy templates is this + pair. */
+#define MIPKEX_REQID_BASE	0x6d6b7800
 
 /**
  * enum mipkex_selftest_attr - load-time known-answer tests, inside
@@ -645,6 +711,10 @@ enum mipkex_binding_attr {
  * @MIPKEX_SA_A_FINGERPRINT: binary, %MIPKEX_FINGERPRINT_LEN bytes, the
  *	fingerprint of the pair's key (KEY1, KEY2 or KEY3); absent when this
  *	node has no key for the pair
+ * @MIPKEX_SA_A_XFRM: u8, &enum mipkex_xsa_state of the pair's XFRM SAs as
+ *	a whole: %MIPKEX_XSA_STATE_INSTALLED when both directions are in,
+ *	%MIPKEX_XSA_STATE_REMOVED when one was removed behind the module's
+ *	back or expired; absent when the module installs nothing for it
  * @__MIPKEX_SA_A_MAX: one past the last
  */
 enum mipkex_sa_attr {
@@ -658,10 +728,98 @@ enum mipkex_sa_attr {
 	MIPKEX_SA_A_SPI_OUT,
 	MIPKEX_SA_A_LIFETIME,
 	MIPKEX_SA_A_FINGERPRINT,
+	MIPKEX_SA_A_XFRM,
 	__MIPKEX_SA_A_MAX
 };
 
 #define MIPKEX_SA_A_MAX (__MIPKEX_SA_A_MAX - 1)
+
+/**
+ * enum mipkex_xsa_dir - direction of an XFRM SA, seen from this node
+ * @MIPKEX_XSA_DIR_UNSPEC: unused
+ * @MIPKEX_XSA_DIR_IN: inbound (the peer sends under this node's SPI)
+ * @MIPKEX_XSA_DIR_OUT: outbound
+ */
+enum mipkex_xsa_dir {
+	MIPKEX_XSA_DIR_UNSPEC,
+	MIPKEX_XSA_DIR_IN,
+	MIPKEX_XSA_DIR_OUT,
+};
+
+/**
+ * enum mipkex_xsa_state - state of an XFRM SA the module tracks
+ * @MIPKEX_XSA_STATE_UNSPEC: unused
+ * @MIPKEX_XSA_STATE_INSTALLED: in XFRM and in use
+ * @MIPKEX_XSA_STATE_STANDBY: a rekeyed outbound SA not installed yet: the
+ *	old one stays in use until the peer is seen using the new keys, or
+ *	for at most 2 seconds (Documentation/xfrm.rst)
+ * @MIPKEX_XSA_STATE_RETIRING: an inbound SA replaced by a rekey, kept in
+ *	XFRM for 10 seconds for the packets still in flight
+ * @MIPKEX_XSA_STATE_REMOVED: removed from XFRM behind the module's back
+ *	(by an administrator, or a flush)
+ * @MIPKEX_XSA_STATE_EXPIRED: its hard lifetime ran out
+ */
+enum mipkex_xsa_state {
+	MIPKEX_XSA_STATE_UNSPEC,
+	MIPKEX_XSA_STATE_INSTALLED,
+	MIPKEX_XSA_STATE_STANDBY,
+	MIPKEX_XSA_STATE_RETIRING,
+	MIPKEX_XSA_STATE_REMOVED,
+	MIPKEX_XSA_STATE_EXPIRED,
+};
+
+/**
+ * enum mipkex_xsa_attr - one XFRM SA the module installed, inside
+ *	%MIPKEX_A_XSA (read only)
+ * @MIPKEX_XSA_A_UNSPEC: unused
+ * @MIPKEX_XSA_A_PAD: padding for 64-bit attributes
+ * @MIPKEX_XSA_A_HOME_ADDR: be32, its binding's home address
+ * @MIPKEX_XSA_A_HA_ADDR: be32, its binding's HA address
+ * @MIPKEX_XSA_A_PAIR: u8, %MIPKEX_PAIR_MN_HA, _MN_FA or _FA_HA
+ * @MIPKEX_XSA_A_DIR: u8, &enum mipkex_xsa_dir
+ * @MIPKEX_XSA_A_STATE: u8, &enum mipkex_xsa_state
+ * @MIPKEX_XSA_A_PROTOCOL: u8, 50 (ESP) or 51 (AH)
+ * @MIPKEX_XSA_A_SPI: u32, the SPI
+ * @MIPKEX_XSA_A_SRC: be32, source address (outer, in tunnel mode)
+ * @MIPKEX_XSA_A_DST: be32, destination address
+ * @MIPKEX_XSA_A_MODE: u8, &enum mipkex_sa_mode
+ * @MIPKEX_XSA_A_ALG: string, the XFRM algorithm (AEAD, or the integrity
+ *	algorithm)
+ * @MIPKEX_XSA_A_REQID: u32, the XFRM reqid
+ * @MIPKEX_XSA_A_HARD: u32, hard lifetime in seconds; absent if none
+ * @MIPKEX_XSA_A_SOFT: u32, soft lifetime in seconds; absent if none
+ * @MIPKEX_XSA_A_AGE: u32, seconds since it was installed (or planned, for
+ *	a standby SA)
+ * @MIPKEX_XSA_A_PACKETS: u64, packets it protected or accepted
+ * @MIPKEX_XSA_A_BYTES: u64, bytes
+ * @MIPKEX_XSA_A_DYING: u8, 1 once its soft lifetime ran out
+ * @__MIPKEX_XSA_A_MAX: one past the last
+ */
+enum mipkex_xsa_attr {
+	MIPKEX_XSA_A_UNSPEC,
+	MIPKEX_XSA_A_PAD,
+	MIPKEX_XSA_A_HOME_ADDR,
+	MIPKEX_XSA_A_HA_ADDR,
+	MIPKEX_XSA_A_PAIR,
+	MIPKEX_XSA_A_DIR,
+	MIPKEX_XSA_A_STATE,
+	MIPKEX_XSA_A_PROTOCOL,
+	MIPKEX_XSA_A_SPI,
+	MIPKEX_XSA_A_SRC,
+	MIPKEX_XSA_A_DST,
+	MIPKEX_XSA_A_MODE,
+	MIPKEX_XSA_A_ALG,
+	MIPKEX_XSA_A_REQID,
+	MIPKEX_XSA_A_HARD,
+	MIPKEX_XSA_A_SOFT,
+	MIPKEX_XSA_A_AGE,
+	MIPKEX_XSA_A_PACKETS,
+	MIPKEX_XSA_A_BYTES,
+	MIPKEX_XSA_A_DYING,
+	__MIPKEX_XSA_A_MAX
+};
+
+#define MIPKEX_XSA_A_MAX (__MIPKEX_XSA_A_MAX - 1)
 
 /**
  * enum mipkex_event - what a %MIPKEX_CMD_EVENT reports (%MIPKEX_EVENT_A_TYPE)
@@ -675,6 +833,15 @@ enum mipkex_sa_attr {
  * @MIPKEX_EVENT_REMOVED: a binding was removed (reason
  *	%MIPKEX_REASON_DEREGISTERED, _EXPIRED, _DELETED or _ROLE_CHANGE);
  *	carries the binding as it was
+ * @MIPKEX_EVENT_SA_INSTALLED: the module installed an XFRM SA (reason
+ *	%MIPKEX_REASON_NEW); carries the SA (%MIPKEX_A_XSA)
+ * @MIPKEX_EVENT_SA_REKEYED: an XFRM SA took over from the one of the
+ *	previous registration (reason %MIPKEX_REASON_REPLACED)
+ * @MIPKEX_EVENT_SA_EXPIRED: an XFRM SA reached its soft lifetime
+ *	(%MIPKEX_XSA_A_DYING set; it stays) or its hard one (XFRM removed it)
+ * @MIPKEX_EVENT_SA_REMOVED: an XFRM SA is gone (reason: why its binding
+ *	ended, %MIPKEX_REASON_REPLACED for the old SAs of a rekey, or
+ *	%MIPKEX_REASON_XFRM_DELETED)
  * @__MIPKEX_EVENT_MAX: one past the last
  */
 enum mipkex_event {
@@ -682,6 +849,10 @@ enum mipkex_event {
 	MIPKEX_EVENT_ACCEPTED,
 	MIPKEX_EVENT_DENIED,
 	MIPKEX_EVENT_REMOVED,
+	MIPKEX_EVENT_SA_INSTALLED,
+	MIPKEX_EVENT_SA_REKEYED,
+	MIPKEX_EVENT_SA_EXPIRED,
+	MIPKEX_EVENT_SA_REMOVED,
 	__MIPKEX_EVENT_MAX
 };
 
@@ -697,6 +868,10 @@ enum mipkex_event {
  * @MIPKEX_REASON_ROLE_CHANGE: removed: the namespace's role changed
  * @MIPKEX_REASON_SHUTDOWN: removed by namespace exit or module unload
  *	(never in an event: none is sent then)
+ * @MIPKEX_REASON_KEY_DELETED: removed: the KEY0 entry or the FA-HA peer it
+ *	was authenticated with was deleted
+ * @MIPKEX_REASON_XFRM_DELETED: an SA was removed from XFRM by someone else
+ *	(an administrator's ip xfrm state delete or flush)
  * @__MIPKEX_REASON_MAX: one past the last
  */
 enum mipkex_reason {
@@ -708,6 +883,8 @@ enum mipkex_reason {
 	MIPKEX_REASON_DELETED,
 	MIPKEX_REASON_ROLE_CHANGE,
 	MIPKEX_REASON_SHUTDOWN,
+	MIPKEX_REASON_KEY_DELETED,
+	MIPKEX_REASON_XFRM_DELETED,
 	__MIPKEX_REASON_MAX
 };
 
