@@ -84,6 +84,7 @@
  * @mode: &enum mipkex_sa_mode
  * @state: &enum mipkex_xsa_state
  * @dying: its soft lifetime ran out (reported)
+ * @rekey: it took over from an SA of the previous registration
  * @deadline: jiffies: standby switch at the latest, or retirement
  * @since: when it was installed or planned (wall clock, seconds)
  * @keymat_len: bytes of @keymat
@@ -110,6 +111,7 @@ struct mipkex_xsa {
 	u8 mode;
 	u8 state;
 	bool dying;
+	bool rekey;
 	unsigned long deadline;
 	time64_t since;
 	u8 keymat_len;
@@ -473,17 +475,21 @@ static void mipkex_xsa_free(struct mipkex_xfrm_net *xn, struct mipkex_xsa *s)
 	kfree_sensitive(s);
 }
 
-/* Remove @s, with an event if it was in XFRM (or on standby). */
+/*
+ * Remove @s; if it was in XFRM, with an event showing it as it was (none
+ * for a shutdown, or for the rollback of a failed installation, @reason 0,
+ * which sent none either).
+ */
 static void mipkex_xsa_remove(struct mipkex_xfrm_net *xn,
 			      struct mipkex_xsa *s, u8 reason)
 {
-	bool report = s->x;
-
-	if (s->x)
+	if (s->x) {
 		mipkex_stat_inc(xn->mn, MIPKEX_STAT_SA_REMOVED);
-	mipkex_xsa_uninstall(s);
-	if (report && reason != MIPKEX_REASON_SHUTDOWN)
-		mipkex_xsa_event(xn, s, MIPKEX_EVENT_SA_REMOVED, reason);
+		if (reason != MIPKEX_REASON_SHUTDOWN &&
+		    reason != MIPKEX_REASON_UNSPEC)
+			mipkex_xsa_event(xn, s, MIPKEX_EVENT_SA_REMOVED,
+					 reason);
+	}
 	mipkex_xsa_free(xn, s);
 }
 
@@ -845,14 +851,10 @@ static int mipkex_xfrm_add_pair(struct mipkex_xfrm_net *xn,
 				mipkex_xsa_remove(xn, sa[0], MIPKEX_REASON_UNSPEC);
 			return err;
 		}
+		s->rekey = !!prev;
 		list_add_tail(&s->node, &xn->sas);
-		if (s->x) {
+		if (s->x)
 			mipkex_stat_inc(xn->mn, MIPKEX_STAT_SA_INSTALLED);
-			mipkex_xsa_event(xn, s, prev ? MIPKEX_EVENT_SA_REKEYED :
-					 MIPKEX_EVENT_SA_INSTALLED,
-					 prev ? MIPKEX_REASON_REPLACED :
-					 MIPKEX_REASON_NEW);
-		}
 	}
 	*outp = sa[1];
 	return 0;
@@ -863,7 +865,7 @@ static int mipkex_xfrm_add(struct mipkex_net *mn, struct mipkex_binding *b,
 {
 	struct mipkex_xfrm_net *xn = mipkex_xn(mn);
 	const struct mipkex_kdc_conf *conf;
-	struct mipkex_xsa *out[3] = {};
+	struct mipkex_xsa *out[3] = {}, *s, *t;
 	struct mipkex_xbind *xb;
 	u8 mode, policy;
 	unsigned int i;
@@ -919,6 +921,14 @@ static int mipkex_xfrm_add(struct mipkex_net *mn, struct mipkex_binding *b,
 	}
 	b->xfrm = xb;
 	xb = NULL;
+	/* Events once everything is in: a failure sends none. */
+	list_for_each_entry(s, &xn->sas, node)
+		if (s->owner == b && s->x)
+			mipkex_xsa_event(xn, s, s->rekey ?
+					 MIPKEX_EVENT_SA_REKEYED :
+					 MIPKEX_EVENT_SA_INSTALLED,
+					 s->rekey ? MIPKEX_REASON_REPLACED :
+					 MIPKEX_REASON_NEW);
 	if (standby)
 		mod_delayed_work(mipkex_wq, &xn->work, MIPKEX_XFRM_TICK);
 	goto out;
@@ -928,13 +938,9 @@ fail:
 	pr_warn_ratelimited("cannot install the SAs of %pI4: %d\n",
 			    &b->info.home_addr, err);
 	mipkex_xbind_release(xn, xb);
-	{
-		struct mipkex_xsa *s, *t;
-
-		list_for_each_entry_safe(s, t, &xn->sas, node)
-			if (s->owner == b)
-				mipkex_xsa_remove(xn, s, MIPKEX_REASON_UNSPEC);
-	}
+	list_for_each_entry_safe(s, t, &xn->sas, node)
+		if (s->owner == b)
+			mipkex_xsa_remove(xn, s, MIPKEX_REASON_UNSPEC);
 out:
 	mutex_unlock(&xn->lock);
 	kfree(xb);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mipkex tool: bindings (the registrations the module accepted) and events -
- * "mipkex binding show|del", "mipkex show bindings" and "mipkex monitor".
+ * mipkex tool: bindings (the registrations the module accepted), the XFRM
+ * SAs the module installed for them, and events - "mipkex binding show|del",
+ * "mipkex show bindings", "mipkex show sa" ("sa show") and "mipkex monitor".
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -59,6 +60,28 @@ static struct nla_policy sa_policy[MIPKEX_SA_A_MAX + 1] = {
 	[MIPKEX_SA_A_SPI_OUT] = { .type = NLA_U32 },
 	[MIPKEX_SA_A_LIFETIME] = { .type = NLA_U32 },
 	[MIPKEX_SA_A_FINGERPRINT] = { .minlen = MIPKEX_FINGERPRINT_LEN },
+	[MIPKEX_SA_A_XFRM] = { .type = NLA_U8 },
+};
+
+static struct nla_policy xsa_policy[MIPKEX_XSA_A_MAX + 1] = {
+	[MIPKEX_XSA_A_HOME_ADDR] = { .type = NLA_U32 },
+	[MIPKEX_XSA_A_HA_ADDR] = { .type = NLA_U32 },
+	[MIPKEX_XSA_A_PAIR] = { .type = NLA_U8 },
+	[MIPKEX_XSA_A_DIR] = { .type = NLA_U8 },
+	[MIPKEX_XSA_A_STATE] = { .type = NLA_U8 },
+	[MIPKEX_XSA_A_PROTOCOL] = { .type = NLA_U8 },
+	[MIPKEX_XSA_A_SPI] = { .type = NLA_U32 },
+	[MIPKEX_XSA_A_SRC] = { .type = NLA_U32 },
+	[MIPKEX_XSA_A_DST] = { .type = NLA_U32 },
+	[MIPKEX_XSA_A_MODE] = { .type = NLA_U8 },
+	[MIPKEX_XSA_A_ALG] = { .type = NLA_STRING },
+	[MIPKEX_XSA_A_REQID] = { .type = NLA_U32 },
+	[MIPKEX_XSA_A_HARD] = { .type = NLA_U32 },
+	[MIPKEX_XSA_A_SOFT] = { .type = NLA_U32 },
+	[MIPKEX_XSA_A_AGE] = { .type = NLA_U32 },
+	[MIPKEX_XSA_A_PACKETS] = { .type = NLA_U64 },
+	[MIPKEX_XSA_A_BYTES] = { .type = NLA_U64 },
+	[MIPKEX_XSA_A_DYING] = { .type = NLA_U8 },
 };
 
 static struct nla_policy event_policy[MIPKEX_EVENT_A_MAX + 1] = {
@@ -83,13 +106,30 @@ static const char *const state_names[2] = {
 	[MIPKEX_BINDING_STATE_ACCEPTED] = "accepted",
 };
 
-static const char *const event_names[4] = {
+static const char *const event_names[8] = {
 	[MIPKEX_EVENT_ACCEPTED] = "accepted",
 	[MIPKEX_EVENT_DENIED] = "denied",
 	[MIPKEX_EVENT_REMOVED] = "removed",
+	[MIPKEX_EVENT_SA_INSTALLED] = "sa-installed",
+	[MIPKEX_EVENT_SA_REKEYED] = "sa-rekeyed",
+	[MIPKEX_EVENT_SA_EXPIRED] = "sa-expired",
+	[MIPKEX_EVENT_SA_REMOVED] = "sa-removed",
 };
 
-static const char *const reason_names[8] = {
+static const char *const xsa_dir_names[3] = {
+	[MIPKEX_XSA_DIR_IN] = "in",
+	[MIPKEX_XSA_DIR_OUT] = "out",
+};
+
+static const char *const xsa_state_names[6] = {
+	[MIPKEX_XSA_STATE_INSTALLED] = "installed",
+	[MIPKEX_XSA_STATE_STANDBY] = "standby",
+	[MIPKEX_XSA_STATE_RETIRING] = "retiring",
+	[MIPKEX_XSA_STATE_REMOVED] = "removed",
+	[MIPKEX_XSA_STATE_EXPIRED] = "expired",
+};
+
+static const char *const reason_names[10] = {
 	[MIPKEX_REASON_NEW] = "new",
 	[MIPKEX_REASON_REPLACED] = "replaced",
 	[MIPKEX_REASON_DEREGISTERED] = "deregistered",
@@ -97,6 +137,8 @@ static const char *const reason_names[8] = {
 	[MIPKEX_REASON_DELETED] = "deleted",
 	[MIPKEX_REASON_ROLE_CHANGE] = "role-change",
 	[MIPKEX_REASON_SHUTDOWN] = "shutdown",
+	[MIPKEX_REASON_KEY_DELETED] = "key-deleted",
+	[MIPKEX_REASON_XFRM_DELETED] = "xfrm-deleted",
 };
 
 static const char *protocol_name(unsigned int p, char buf[12])
@@ -194,6 +236,12 @@ static void print_sa_json(struct nlattr **t)
 	} else {
 		jw_null();
 	}
+	jw_key("xfrm");
+	if (t[MIPKEX_SA_A_XFRM])
+		jw_str(enum_name(nla_get_u8(t[MIPKEX_SA_A_XFRM]), xsa_state_names,
+				 ARRAY_SIZE(xsa_state_names), b));
+	else
+		jw_null();
 	jw_close();
 }
 
@@ -228,6 +276,10 @@ static void print_sa_text(struct nlattr **t, const char *indent)
 	} else {
 		printf(" key none");
 	}
+	if (t[MIPKEX_SA_A_XFRM])
+		printf(" xfrm %s",
+		       enum_name(nla_get_u8(t[MIPKEX_SA_A_XFRM]), xsa_state_names,
+				 ARRAY_SIZE(xsa_state_names), b2));
 	putchar(strcmp(indent, " ") ? '\n' : ';');
 }
 
@@ -358,17 +410,141 @@ static int print_binding(struct nlattr *nest, bool oneline)
 	return 0;
 }
 
+/* ---- XFRM SAs ------------------------------------------------------------ */
+
+static unsigned int get_u8(struct nlattr **tb, int t)
+{
+	return tb[t] ? nla_get_u8(tb[t]) : 0;
+}
+
+/* A u32 or u64 attribute that may be absent: its value, or null. */
+static void json_opt(const char *key, struct nlattr *a, bool u64)
+{
+	jw_key(key);
+	if (!a)
+		jw_null();
+	else if (u64)
+		jw_uint((unsigned long long)nla_get_u64(a));
+	else
+		jw_uint(nla_get_u32(a));
+}
+
+static int parse_xsa(struct nlattr *nest, struct nlattr **t)
+{
+	if (!nest || nla_parse_nested(t, MIPKEX_XSA_A_MAX, nest, xsa_policy) ||
+	    !t[MIPKEX_XSA_A_HOME_ADDR] || !t[MIPKEX_XSA_A_HA_ADDR]) {
+		mk_err("malformed SA from the kernel");
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/*
+ * Print one XFRM SA (the %MIPKEX_A_XSA nest): a JSON object, or text, on
+ * one line that starts with its binding (@oneline), or as two indented lines
+ * under a line that names its binding (show sa prints that line).
+ */
+static int print_xsa(struct nlattr *nest, bool oneline)
+{
+	struct nlattr *t[MIPKEX_XSA_A_MAX + 1];
+	char b1[16], b2[16], e1[12], e2[12], e3[12], e4[12], e5[12];
+	const char *pair, *dir, *state, *proto, *mode, *alg;
+	struct nlattr *hard, *soft;
+	bool dying;
+
+	if (parse_xsa(nest, t))
+		return -EPROTO;
+	pair = enum_name(get_u8(t, MIPKEX_XSA_A_PAIR), pair_names,
+			 ARRAY_SIZE(pair_names), e1);
+	dir = enum_name(get_u8(t, MIPKEX_XSA_A_DIR), xsa_dir_names,
+			ARRAY_SIZE(xsa_dir_names), e2);
+	state = enum_name(get_u8(t, MIPKEX_XSA_A_STATE), xsa_state_names,
+			  ARRAY_SIZE(xsa_state_names), e3);
+	proto = protocol_name(get_u8(t, MIPKEX_XSA_A_PROTOCOL), e4);
+	mode = enum_name(get_u8(t, MIPKEX_XSA_A_MODE), sa_mode_names,
+			 ARRAY_SIZE(sa_mode_names), e5);
+	alg = t[MIPKEX_XSA_A_ALG] ? nla_get_string(t[MIPKEX_XSA_A_ALG]) : "";
+	hard = t[MIPKEX_XSA_A_HARD];
+	soft = t[MIPKEX_XSA_A_SOFT];
+	dying = get_u8(t, MIPKEX_XSA_A_DYING);
+	if (json) {
+		jw_open('{');
+		json_addr("home", get_u32(t, MIPKEX_XSA_A_HOME_ADDR));
+		json_addr("ha", get_u32(t, MIPKEX_XSA_A_HA_ADDR));
+		jw_key("pair");
+		jw_str(pair);
+		jw_key("dir");
+		jw_str(dir);
+		jw_key("state");
+		jw_str(state);
+		jw_key("protocol");
+		jw_str(proto);
+		jw_key("spi");
+		jw_uint(get_u32(t, MIPKEX_XSA_A_SPI));
+		json_addr("src", get_u32(t, MIPKEX_XSA_A_SRC));
+		json_addr("dst", get_u32(t, MIPKEX_XSA_A_DST));
+		jw_key("mode");
+		jw_str(mode);
+		jw_key("alg");
+		jw_str(alg);
+		jw_key("reqid");
+		jw_uint(get_u32(t, MIPKEX_XSA_A_REQID));
+		json_opt("hard", hard, false);
+		json_opt("soft", soft, false);
+		jw_key("age");
+		jw_uint(get_u32(t, MIPKEX_XSA_A_AGE));
+		json_opt("packets", t[MIPKEX_XSA_A_PACKETS], true);
+		json_opt("bytes", t[MIPKEX_XSA_A_BYTES], true);
+		jw_key("dying");
+		jw_bool(dying);
+		jw_close();
+		return 0;
+	}
+	if (oneline)
+		printf("%s ha %s ",
+		       ipv4_str(get_u32(t, MIPKEX_XSA_A_HOME_ADDR), b1),
+		       ipv4_str(get_u32(t, MIPKEX_XSA_A_HA_ADDR), b2));
+	else
+		putchar('\t');
+	/* "in " under "out", in a listing */
+	printf("%s %-*s %s spi 0x%08x %s -> %s %s %s %s%s", pair,
+	       oneline ? 0 : 3, dir, proto, get_u32(t, MIPKEX_XSA_A_SPI),
+	       ipv4_str(get_u32(t, MIPKEX_XSA_A_SRC), b1),
+	       ipv4_str(get_u32(t, MIPKEX_XSA_A_DST), b2), mode,
+	       *alg ? alg : "-", state, dying ? " dying" : "");
+	fputs(oneline ? " " : "\n\t\t", stdout);
+	if (!hard && !soft) {
+		printf("lifetime none");
+	} else {
+		snprintf(e1, sizeof(e1), "%u", hard ? nla_get_u32(hard) : 0);
+		snprintf(e2, sizeof(e2), "%u", soft ? nla_get_u32(soft) : 0);
+		printf("lifetime hard %s soft %s", hard ? e1 : "none",
+		       soft ? e2 : "none");
+	}
+	printf(" age %u", get_u32(t, MIPKEX_XSA_A_AGE));
+	if (t[MIPKEX_XSA_A_PACKETS] && t[MIPKEX_XSA_A_BYTES])
+		printf(" packets %llu bytes %llu",
+		       (unsigned long long)nla_get_u64(t[MIPKEX_XSA_A_PACKETS]),
+		       (unsigned long long)nla_get_u64(t[MIPKEX_XSA_A_BYTES]));
+	printf(" reqid 0x%08x", get_u32(t, MIPKEX_XSA_A_REQID));
+	if (!oneline)
+		putchar('\n');
+	return 0;
+}
+
 /* ---- show ---------------------------------------------------------------- */
 
-struct binding_list {
+/* The nests of a dump: one %MIPKEX_A_BINDING or %MIPKEX_A_XSA (@attr) each. */
+struct nest_list {
+	int attr;
 	struct nlattr **v;
 	size_t n, cap;
 };
 
-static int binding_collect(struct nlattr **tb, void *arg)
+static int nest_collect(struct nlattr **tb, void *arg)
 {
-	struct binding_list *l = arg;
-	struct nlattr *a = tb[MIPKEX_A_BINDING], *copy;
+	struct nest_list *l = arg;
+	struct nlattr *a = tb[l->attr], *copy;
 
 	if (!a) {
 		mk_err("incomplete reply from the kernel");
@@ -395,7 +571,7 @@ static int binding_collect(struct nlattr **tb, void *arg)
 	return 0;
 }
 
-static void binding_list_clear(struct binding_list *l)
+static void nest_list_clear(struct nest_list *l)
 {
 	size_t i;
 
@@ -424,22 +600,23 @@ static int binding_cmp(const void *a, const void *b)
 	return ka < kb ? -1 : ka > kb;
 }
 
-static int binding_dump(struct binding_list *l)
+/* Dump @cmd into @l; @what names the entries for a message. */
+static int nest_dump(struct nest_list *l, int cmd, const char *what)
 {
 	struct nl_msg *msg;
 	int err, tries;
 
-	msg = mk_genl_msg(MIPKEX_CMD_BINDING_GET, NLM_F_DUMP);
+	msg = mk_genl_msg(cmd, NLM_F_DUMP);
 	if (!msg)
 		return -ENOMEM;
-	err = mk_genl_call(msg, binding_collect, l);
+	err = mk_genl_call(msg, nest_collect, l);
 	for (tries = 0; err == -EAGAIN && tries < 10; tries++) {
-		binding_list_clear(l);	/* changed meanwhile: again */
-		msg = mk_genl_msg(MIPKEX_CMD_BINDING_GET, NLM_F_DUMP);
-		err = msg ? mk_genl_call(msg, binding_collect, l) : -ENOMEM;
+		nest_list_clear(l);	/* changed meanwhile: again */
+		msg = mk_genl_msg(cmd, NLM_F_DUMP);
+		err = msg ? mk_genl_call(msg, nest_collect, l) : -ENOMEM;
 	}
 	if (err == -EAGAIN)
-		mk_err("the bindings kept changing during the dump");
+		mk_err("the %s kept changing during the dump", what);
 	return err;
 }
 
@@ -509,7 +686,7 @@ static int binding_show_one(struct nlattr **tb, void *arg)
  */
 int mk_binding_show(int argc, char **argv)
 {
-	struct binding_list l = { 0 };
+	struct nest_list l = { .attr = MIPKEX_A_BINDING };
 	uint32_t home = 0, ha = 0;
 	bool have_ha;
 	size_t i;
@@ -528,7 +705,7 @@ int mk_binding_show(int argc, char **argv)
 		mk_genl_close();
 		return ret;
 	}
-	ret = binding_dump(&l) ? 1 : 0;
+	ret = nest_dump(&l, MIPKEX_CMD_BINDING_GET, "bindings") ? 1 : 0;
 	mk_genl_close();
 	if (!ret) {
 		if (l.n)
@@ -542,7 +719,7 @@ int mk_binding_show(int argc, char **argv)
 			jw_end();
 		}
 	}
-	binding_list_clear(&l);
+	nest_list_clear(&l);
 	free(l.v);
 	return ret;
 }
@@ -591,6 +768,125 @@ int cmd_binding(int argc, char **argv)
 	if (c == 1)
 		return binding_del(argc - 1, argv + 1);
 	return mk_binding_show(argc - 1, argv + 1);
+}
+
+/* ---- show sa ------------------------------------------------------------- */
+
+/* Sort key of an SA: its binding, pair, direction (in first), state, SPI. */
+struct xsa_key {
+	uint32_t home, ha;	/* host order */
+	unsigned int pair, dir, state;
+	uint32_t spi;
+};
+
+static void get_xsa_key(const struct nlattr *nest, struct xsa_key *k)
+{
+	struct nlattr *t[MIPKEX_XSA_A_MAX + 1];
+
+	memset(k, 0, sizeof(*k));
+	if (nla_parse_nested(t, MIPKEX_XSA_A_MAX, (struct nlattr *)nest,
+			     xsa_policy))
+		return;
+	k->home = ntohl(get_u32(t, MIPKEX_XSA_A_HOME_ADDR));
+	k->ha = ntohl(get_u32(t, MIPKEX_XSA_A_HA_ADDR));
+	k->pair = get_u8(t, MIPKEX_XSA_A_PAIR);
+	k->dir = get_u8(t, MIPKEX_XSA_A_DIR);
+	k->state = get_u8(t, MIPKEX_XSA_A_STATE);
+	k->spi = get_u32(t, MIPKEX_XSA_A_SPI);
+}
+
+static int xsa_cmp(const void *a, const void *b)
+{
+	struct xsa_key x, y;
+
+	get_xsa_key(*(struct nlattr *const *)a, &x);
+	get_xsa_key(*(struct nlattr *const *)b, &y);
+#define XSA_CMP(f) do { if (x.f != y.f) return x.f < y.f ? -1 : 1; } while (0)
+	XSA_CMP(home);
+	XSA_CMP(ha);
+	XSA_CMP(pair);
+	XSA_CMP(dir);
+	XSA_CMP(state);
+	XSA_CMP(spi);
+#undef XSA_CMP
+	return 0;
+}
+
+/**
+ * mk_sa_show() - "show sa [HOME [ha HA]]", "sa show ...": the XFRM SAs the
+ *	module installed, grouped by binding
+ * @argc: arguments after "sa"
+ * @argv: them
+ *
+ * Return: the exit status.
+ */
+int mk_sa_show(int argc, char **argv)
+{
+	struct nest_list l = { .attr = MIPKEX_A_XSA };
+	struct nlattr *t[MIPKEX_XSA_A_MAX + 1];
+	uint32_t home = 0, ha = 0, h, a, last_h = 0, last_a = 0;
+	char b1[16], b2[16];
+	bool have_ha, first = true;
+	size_t i;
+	int ret;
+
+	ret = parse_sel("show sa", argc, argv, &home, &ha, &have_ha);
+	if (ret)
+		return ret;
+	if (mk_genl_open())
+		return 1;
+	ret = nest_dump(&l, MIPKEX_CMD_SA_GET, "SAs") ? 1 : 0;
+	mk_genl_close();
+	if (!ret) {
+		if (l.n)
+			qsort(l.v, l.n, sizeof(*l.v), xsa_cmp);
+		if (json)
+			jw_open('[');
+		for (i = 0; i < l.n && !ret; i++) {
+			if (parse_xsa(l.v[i], t)) {
+				ret = 1;
+				break;
+			}
+			h = get_u32(t, MIPKEX_XSA_A_HOME_ADDR);
+			a = get_u32(t, MIPKEX_XSA_A_HA_ADDR);
+			if ((argc >= 1 && h != home) || (have_ha && a != ha))
+				continue;
+			if (!json && (first || h != last_h || a != last_a))
+				printf("%s ha %s\n", ipv4_str(h, b1),
+				       ipv4_str(a, b2));
+			first = false;
+			last_h = h;
+			last_a = a;
+			ret = print_xsa(l.v[i], false) ? 1 : 0;
+		}
+		if (json) {
+			jw_close();
+			jw_end();
+		}
+	}
+	nest_list_clear(&l);
+	free(l.v);
+	return ret;
+}
+
+/**
+ * cmd_sa() - "mipkex sa [show [HOME [ha HA]]]"
+ * @argc: arguments after "sa"
+ * @argv: them
+ *
+ * Return: the exit status.
+ */
+int cmd_sa(int argc, char **argv)
+{
+	static const char *const subs[] = { "show", "list" };
+	int c;
+
+	if (argc < 1)
+		return mk_sa_show(0, NULL);
+	c = find_word(argv[0], subs, ARRAY_SIZE(subs));
+	if (c < 0)
+		return usage_error("sa: show? (not \"%s\")", argv[0]);
+	return mk_sa_show(argc - 1, argv + 1);
 }
 
 /* ---- monitor ------------------------------------------------------------- */
@@ -682,6 +978,13 @@ static int monitor_event(struct nl_msg *msg, void *arg)
 		else
 			putchar(' ');
 		print_binding(tb[MIPKEX_A_BINDING], true);
+	}
+	if (tb[MIPKEX_A_XSA]) {
+		if (json)
+			jw_key("sa");
+		else
+			putchar(' ');
+		print_xsa(tb[MIPKEX_A_XSA], true);
 	}
 	if (json) {
 		jw_close();

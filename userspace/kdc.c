@@ -31,6 +31,8 @@ const char *const kdc_words[MIPKEX_KDC_A_MAX + 1] = {
 	[MIPKEX_KDC_A_LEGACY] = "legacy",
 	[MIPKEX_KDC_A_INSECURE] = "insecure",
 	[MIPKEX_KDC_A_USER_PRIME] = "user-group",
+	[MIPKEX_KDC_A_SA_MODE] = "sa-mode",
+	[MIPKEX_KDC_A_SA_POLICY] = "sa-policy",
 };
 
 static int b64val(int c)
@@ -305,6 +307,24 @@ int mk_kdc_set(struct mk_kdc *k, int attr, const char *val, char *err,
 		if (strcmp(val, "none") && read_dhparam(val, k, err, n))
 			return -1;
 		break;
+	case MIPKEX_KDC_A_SA_MODE:
+		v = parse_name(val, sa_mode_names, ARRAY_SIZE(sa_mode_names));
+		if (v < 0) {
+			snprintf(err, n, "sa-mode \"%s\" is not transport or tunnel",
+				 val);
+			return -1;
+		}
+		k->sa_mode = (uint8_t)v;
+		break;
+	case MIPKEX_KDC_A_SA_POLICY:
+		v = parse_name(val, sa_policy_names, ARRAY_SIZE(sa_policy_names));
+		if (v < 0) {
+			snprintf(err, n, "sa-policy \"%s\" is not none, pair or tunnel",
+				 val);
+			return -1;
+		}
+		k->sa_policy = (uint8_t)v;
+		break;
 	default:
 		snprintf(err, n, "internal error: parameter %d", attr);
 		return -1;
@@ -342,6 +362,10 @@ int mk_kdc_send(const struct mk_kdc *k)
 		ok = !nla_put_u8(msg, MIPKEX_KDC_A_LEGACY, k->legacy);
 	if (ok && HAVE(k, MIPKEX_KDC_A_INSECURE))
 		ok = !nla_put_u8(msg, MIPKEX_KDC_A_INSECURE, k->insecure);
+	if (ok && HAVE(k, MIPKEX_KDC_A_SA_MODE))
+		ok = !nla_put_u8(msg, MIPKEX_KDC_A_SA_MODE, k->sa_mode);
+	if (ok && HAVE(k, MIPKEX_KDC_A_SA_POLICY))
+		ok = !nla_put_u8(msg, MIPKEX_KDC_A_SA_POLICY, k->sa_policy);
 	if (ok && HAVE(k, MIPKEX_KDC_A_USER_PRIME)) {
 		ok = !nla_put(msg, MIPKEX_KDC_A_USER_PRIME, (int)k->plen, k->p);
 		if (ok && k->plen)
@@ -365,6 +389,8 @@ static struct nla_policy kdc_policy[MIPKEX_KDC_A_MAX + 1] = {
 	[MIPKEX_KDC_A_LIFETIME] = { .type = NLA_U32 },
 	[MIPKEX_KDC_A_LEGACY] = { .type = NLA_U8 },
 	[MIPKEX_KDC_A_INSECURE] = { .type = NLA_U8 },
+	[MIPKEX_KDC_A_SA_MODE] = { .type = NLA_U8 },
+	[MIPKEX_KDC_A_SA_POLICY] = { .type = NLA_U8 },
 };
 
 /* The parameters as the kernel reports them. */
@@ -383,6 +409,28 @@ static void print_list(const char *sep, const char *const *items, size_t n)
 			jw_str(items[i]);
 		else
 			printf("%s%s", i ? sep : "", items[i]);
+	}
+}
+
+/* An XFRM parameter (u8 enum), absent from an older module's reply. */
+static void print_sa_param(const struct kdc_state *st, struct nlattr *a,
+			   const char *conf_key, const char *json_key,
+			   const char *text_key, const char *const *names,
+			   size_t n)
+{
+	char x[12];
+	const char *v;
+
+	if (!a)
+		return;
+	v = enum_name(nla_get_u8(a), names, n, x);
+	if (json) {
+		jw_key(json_key);
+		jw_str(v);
+	} else if (st->conf) {
+		printf("%s = %s\n", conf_key, v);
+	} else {
+		printf("%s: %s\n", text_key, v);
 	}
 }
 
@@ -547,6 +595,11 @@ static int kdc_reply(struct nlattr **top, void *arg)
 	} else {
 		printf("%s%snone\n", st->conf ? "user-group" : "user group", eq);
 	}
+	print_sa_param(st, tb[MIPKEX_KDC_A_SA_MODE], "sa-mode", "sa_mode",
+		       "sa mode", sa_mode_names, ARRAY_SIZE(sa_mode_names));
+	print_sa_param(st, tb[MIPKEX_KDC_A_SA_POLICY], "sa-policy", "sa_policy",
+		       "sa policy", sa_policy_names,
+		       ARRAY_SIZE(sa_policy_names));
 	if (json) {
 		jw_close();
 		jw_end();

@@ -24,6 +24,7 @@ struct mk_kdc {
 	unsigned int have;
 	uint8_t mode;
 	uint8_t legacy, insecure;
+	uint8_t sa_mode, sa_policy;
 	uint8_t n_groups;
 	uint16_t groups[MIPKEX_DH_GROUPS_MAX];
 	uint32_t min_dh_bits;
@@ -36,7 +37,7 @@ struct mk_kdc {
 };
 
 /* Words of "kdc set" and keys of [kdc], by MIPKEX_KDC_A_* ("user-group"
- * for USER_PRIME). */
+ * for USER_PRIME, "sa-mode" and "sa-policy" for SA_MODE and SA_POLICY). */
 extern const char *const kdc_words[MIPKEX_KDC_A_MAX + 1];
 
 int mk_kdc_set(struct mk_kdc *k, int attr, const char *val, char *err,

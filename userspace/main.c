@@ -7,8 +7,9 @@
  * Exit status: 0 success, 1 error, 2 usage.
  *
  * One file per concern: node.c (show, set, stats, selftest), key0.c, peer.c,
- * kdc.c, binding.c (binding, show bindings, monitor), conf.c (load, showconf), keyfile.c (keys, genkey), batch.c
- * (pipelined requests), genl.c (netlink), decode.c, util.c.
+ * kdc.c, binding.c (binding, show bindings, sa, show sa, monitor), conf.c
+ * (load, showconf), keyfile.c (keys, genkey), batch.c (pipelined requests),
+ * genl.c (netlink), decode.c, util.c.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -42,8 +43,14 @@ static void usage(FILE *f)
 		"                            addresses, NAI, lifetime, suite, SAs and key\n"
 		"                            fingerprints\n"
 		"  binding del HOME ha ADDR  remove a binding (needs CAP_NET_ADMIN)\n"
+		"  show sa [HOME [ha ADDR]]\n"
+		"  sa show [HOME [ha ADDR]]\n"
+		"                            the XFRM SAs the module installed, by binding:\n"
+		"                            pair, direction, addresses, SPI, mode,\n"
+		"                            algorithm, state, lifetimes, counters\n"
 		"  monitor                   print events (registrations accepted, denied,\n"
-		"                            bindings removed) until interrupted\n"
+		"                            bindings removed, XFRM SAs installed, rekeyed,\n"
+		"                            expired, removed) until interrupted\n"
 		"                            (needs CAP_NET_ADMIN)\n"
 		"  set role {none|mn|fa|ha}  set the namespace's role (needs CAP_NET_ADMIN)\n"
 		"  set vendor N              the vendor id (enterprise number) of the\n"
@@ -62,6 +69,7 @@ static void usage(FILE *f)
 		"  kdc set [mode stateful|semi|dh] [seed FILE] [groups G,...]\n"
 		"       [min-dh-bits N] [transforms T,...] [lifetime S] [legacy on|off]\n"
 		"       [insecure on|off] [user-group PEMFILE|none]\n"
+		"       [sa-mode transport|tunnel] [sa-policy none|pair|tunnel]\n"
 		"  kdc show                  key distribution centre parameters\n"
 		"  load [--check] FILE       make the configuration what FILE says\n"
 		"                            (--check: only parse and check FILE)\n"
@@ -111,13 +119,13 @@ static int cmd_decode(int argc, char **argv)
 
 static const char *const command_names[] = {
 	"help", "show", "set", "stats", "selftest", "key0", "peer", "kdc",
-	"load", "showconf", "genkey", "decode", "binding", "monitor",
+	"load", "showconf", "genkey", "decode", "binding", "monitor", "sa",
 };
 
 static int (*const command_fns[])(int argc, char **argv) = {
 	cmd_help, cmd_show, cmd_set, cmd_stats, cmd_selftest, cmd_key0,
 	cmd_peer, cmd_kdc, cmd_load, cmd_showconf, cmd_genkey, cmd_decode,
-	cmd_binding, cmd_monitor,
+	cmd_binding, cmd_monitor, cmd_sa,
 };
 
 int main(int argc, char **argv)

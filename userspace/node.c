@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mipkex tool: the namespace's node settings and state - "mipkex show",
- * "set", "stats" and "selftest".
+ * "set", "stats" and "selftest" ("show bindings" and "show sa" are in
+ * binding.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -46,6 +47,9 @@ static const char *const stat_names[] = {
 	[MIPKEX_STAT_ERR_RATELIMIT] = "err_ratelimit",
 	[MIPKEX_STAT_ERR_NO_PENDING] = "err_no_pending",
 	[MIPKEX_STAT_ERR_RESOURCE] = "err_resource",
+	[MIPKEX_STAT_SA_INSTALLED] = "sa_installed",
+	[MIPKEX_STAT_SA_REMOVED] = "sa_removed",
+	[MIPKEX_STAT_ERR_XFRM] = "err_xfrm",
 };
 
 /*
@@ -252,10 +256,13 @@ static int cmd_get(int cmd, mk_reply_fn fn, int argc, char **argv)
 
 int cmd_show(int argc, char **argv)
 {
-	static const char *const what[] = { "bindings" };
+	static const char *const what[] = { "bindings", "sa" };
+	int w = argc > 0 ? find_word(argv[0], what, ARRAY_SIZE(what)) : -1;
 
-	if (argc > 0 && find_word(argv[0], what, ARRAY_SIZE(what)) == 0)
+	if (w == 0)
 		return mk_binding_show(argc - 1, argv + 1);
+	if (w == 1)
+		return mk_sa_show(argc - 1, argv + 1);
 	return cmd_get(MIPKEX_CMD_GET_NODE, show_reply, argc, argv);
 }
 

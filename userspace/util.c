@@ -52,6 +52,17 @@ const char *const xform_names[5] = {
 	[MIPKEX_XFORM_HMAC_SHA1_96] = "hmac-sha1-96",
 };
 
+const char *const sa_mode_names[2] = {
+	[MIPKEX_SA_MODE_TRANSPORT] = "transport",
+	[MIPKEX_SA_MODE_TUNNEL] = "tunnel",
+};
+
+const char *const sa_policy_names[3] = {
+	[MIPKEX_SA_POLICY_NONE] = "none",
+	[MIPKEX_SA_POLICY_PAIR] = "pair",
+	[MIPKEX_SA_POLICY_TUNNEL] = "tunnel",
+};
+
 static const struct {
 	unsigned int id;
 	const char *name;

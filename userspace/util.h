@@ -40,6 +40,8 @@ extern const char *const auth_names[3];
 extern const char *const replay_names[3];
 extern const char *const mode_names[4];
 extern const char *const xform_names[5];
+extern const char *const sa_mode_names[2];
+extern const char *const sa_policy_names[3];
 const char *group_name(unsigned int id);
 int parse_group(const char *s);
 

@@ -47,7 +47,7 @@ printf '%0130d\n' 0 >"$D/hex65"
 HEXKEY=$(cat "$D/hex32")
 E=(nai mn1@example.org home 10.1.0.1 ha 192.0.2.1)
 
-tap_plan 65
+tap_plan 79
 
 t "--help exits 0" 0 "" --help
 t "help command exits 0" 0 "" help
@@ -107,6 +107,20 @@ t "kdc set: unknown group" 2 'group "ecp256" is not' kdc set groups x25519,ecp25
 t "kdc set: group twice" 2 'given twice' kdc set groups x25519,31
 t "kdc set: lifetime 59" 2 'lifetime "59" is not 60 to 86400' kdc set lifetime 59
 t "kdc set: user-group not PEM" 1 'no "DH PARAMETERS" PEM block' kdc set user-group "$D/hex32"
+t "kdc set: sa-mode beet" 2 'sa-mode "beet" is not transport or tunnel' kdc set sa-mode beet
+t "kdc set: sa-policy all" 2 'sa-policy "all" is not none, pair or tunnel' kdc set sa-mode tunnel sa-policy all
+t "kdc set: sa-mode twice" 2 'sa-mode given twice' kdc set sa-m tunnel sa-mode transport
+t "kdc set: sa is ambiguous (sa-mode, sa-policy)" 2 '"sa" is ambiguous' kdc set sa tunnel
+t "kdc set: sa-policy without a value" 2 'sa-policy needs a value' kdc set sa-policy
+c "--help documents show sa, and kdc set sa-mode and sa-policy" \
+	bash -c '"$1" --help | grep -q "show sa \[HOME \[ha ADDR\]\]" && "$1" --help | grep -q "\[sa-mode transport|tunnel\] \[sa-policy none|pair|tunnel\]"' - "$TOOL"
+
+# show sa / sa show
+t "show sa: bad home address" 2 'show sa: "10.1.0" is not an IPv4 home address' show sa 10.1.0
+t "show sa: ha without an address" 2 'show sa: ha: which address' show sa 10.1.0.1 ha
+t "show sa: trailing words" 2 'show sa: unexpected "x"' show sa 10.1.0.1 ha 192.0.2.1 x
+t "sa: unknown command" 2 'sa: show\? \(not "frob"\)' sa frob
+t "sa show: bad HA address" 2 '"192.0.2" is not an IPv4 address' sa show 10.1.0.1 ha 192.0.2
 
 # genkey
 k1=$("$TOOL" genkey) k2=$("$TOOL" genkey)
@@ -126,6 +140,8 @@ vendor = 32473
 mode = semi
 seed-file = raw64
 groups = x25519,modp3072
+sa-mode = tunnel
+sa-policy = pair
 [key0 a]
 spi = 256
 nai = a#1@example.org
@@ -145,8 +161,16 @@ include conf.d/*.conf
 CONF
 printf '[key0 c]\nspi = 258\nnai = c@example.org\nhome = 10.1.0.3\nha = 192.0.2.1\nkey-file = ../hex32\n' >"$D/conf.d/c.conf"
 out=$("$TOOL" load --check "$D/ok.conf" 2>&1)
-c "load --check of a valid file with an include" \
+c "load --check of a valid file with an include (and sa-mode, sa-policy)" \
 	grep -q "node, kdc, 3 key0 entries, 1 peers: OK" <<<"$out"
+printf '[kdc]\nsa-mode = beet\nsa-policy = all\n' >"$D/xfrm.conf"
+out=$("$TOOL" load --check "$D/xfrm.conf" 2>&1)
+rc=$?
+c "load --check: bad sa-mode, sa-policy: exit 1" [ "$rc" = 1 ]
+c "config error reported as xfrm.conf:2: sa-mode" \
+	grep -q 'xfrm.conf:2: sa-mode "beet" is not transport or tunnel' <<<"$out"
+c "config error reported as xfrm.conf:3: sa-policy" \
+	grep -q 'xfrm.conf:3: sa-policy "all" is not none, pair or tunnel' <<<"$out"
 cat >"$D/bad.conf" <<CONF
 [key0 a]
 spi = 100

@@ -57,14 +57,18 @@ K3=$(printf '3c%.0s' {1..16})$(printf '0f%.0s' {1..16})
 K1B=$(printf '77%.0s' {1..16})$(printf 'e1%.0s' {1..16})
 
 # binding HOME HA LIFETIME IDENT KEY1 [KEY3]: a binding as an HA sees it.
+# Its MN-HA SPIs depend on the home address (4096 and 8192 for 10.0.3.2):
+# the module installs the SAs in XFRM, where one node's inbound SPIs differ.
 binding() {
-	local k3=${6:-}
+	local k3=${6:-} o
+	IFS=. read -r _ _ o3 o4 <<<"$1"
+	o=$(( ((o3 * 256 + o4 - 770) & 0xffff) * 16 ))
 	cat <<EOF
 {"home": "$1", "ha": "$2", "coa": "198.51.100.7", "fa": "198.51.100.7",
  "spi": 4097, "nai": "alice@example.org", "mode": 3, "group": 31,
  "lifetime": $3, "ident": $4,
  "sa": [{"pair": 1, "protocol": 50, "encr": 20, "bits": 256, "integ": 0,
-         "spi_in": 4096, "spi_out": 8192, "lifetime": 600, "key": "$5"}
+         "spi_in": $((4096 + o)), "spi_out": $((8192 + o)), "lifetime": 600, "key": "$5"}
 $( [ -n "$k3" ] && echo ", {\"pair\": 2, \"protocol\": 50, \"encr\": 28, \"bits\": 256,
          \"integ\": 0, \"spi_in\": 4100, \"spi_out\": 8200, \"lifetime\": 300,
          \"key\": \"$k3\"}" )
@@ -160,8 +164,9 @@ exp = {"home": "10.0.3.2", "ha": "10.0.2.1", "coa": "198.51.100.7",
        "ident": 0x1122334455667788}
 for k, val in exp.items():
     assert b[k] == val, (k, b[k], val)
-assert 590 <= b["remaining"] <= 600, b["remaining"]
-assert 0 <= b["age"] <= 10, b["age"]
+# (slack: installing the first SA loads ESP and its algorithms, slow in TCG)
+assert 540 <= b["remaining"] <= 600, b["remaining"]
+assert 0 <= b["age"] <= 60, b["age"]
 sa = b["sa"]
 assert [s["pair"] for s in sa] == ["mn-ha", "mn-fa", "fa-ha"], sa
 assert sa[0]["protocol"] == "esp" and sa[0]["encr"] == "aes-gcm-256"

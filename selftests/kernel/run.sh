@@ -26,6 +26,7 @@ SUITES=(
 	ha.sh
 	mnfa.sh
 	register.sh
+	xfrm.sh
 )
 
 TIMEOUT=600

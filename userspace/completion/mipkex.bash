@@ -17,7 +17,7 @@ _mipkex()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W '-j --json -p --pretty -h --help -V --version' -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W 'show set stats selftest key0 peer kdc load showconf genkey decode binding monitor help' -- "$cur"))
+			COMPREPLY=($(compgen -W 'show set stats selftest key0 peer kdc load showconf genkey decode binding sa monitor help' -- "$cur"))
 		fi
 		return
 	fi
@@ -25,14 +25,21 @@ _mipkex()
 	case $cmd in
 	show)
 		if ((cword == ci + 1)); then
-			COMPREPLY=($(compgen -W 'bindings' -- "$cur"))
-		elif [[ $sub == bindings ]] && ((cword == ci + 3)); then
+			COMPREPLY=($(compgen -W 'bindings sa' -- "$cur"))
+		elif [[ $sub == bindings || $sub == sa ]] && ((cword == ci + 3)); then
 			COMPREPLY=($(compgen -W 'ha' -- "$cur"))
 		fi
 		;;
 	binding)
 		if ((cword == ci + 1)); then
 			COMPREPLY=($(compgen -W 'show del' -- "$cur"))
+		elif ((cword == ci + 3)); then
+			COMPREPLY=($(compgen -W 'ha' -- "$cur"))
+		fi
+		;;
+	sa)
+		if ((cword == ci + 1)); then
+			COMPREPLY=($(compgen -W 'show' -- "$cur"))
 		elif ((cword == ci + 3)); then
 			COMPREPLY=($(compgen -W 'ha' -- "$cur"))
 		fi
@@ -77,11 +84,13 @@ _mipkex()
 		mode) COMPREPLY=($(compgen -W 'stateful semi dh' -- "$cur")) ;;
 		seed | user-group) _filedir ;;
 		legacy | insecure) COMPREPLY=($(compgen -W 'on off' -- "$cur")) ;;
+		sa-mode) COMPREPLY=($(compgen -W 'transport tunnel' -- "$cur")) ;;
+		sa-policy) COMPREPLY=($(compgen -W 'none pair tunnel' -- "$cur")) ;;
 		groups) COMPREPLY=($(compgen -W 'x25519 modp3072 modp2048 modp1024 modp768' -- "$cur")) ;;
 		transforms) COMPREPLY=($(compgen -W 'aes-gcm-128 aes-gcm-256 chacha20-poly1305 hmac-sha256-128 hmac-sha1-96' -- "$cur")) ;;
 		*)
 			if (((cword - ci) % 2 == 0)); then
-				COMPREPLY=($(compgen -W 'mode seed groups min-dh-bits transforms lifetime legacy insecure user-group' -- "$cur"))
+				COMPREPLY=($(compgen -W 'mode seed groups min-dh-bits transforms lifetime legacy insecure user-group sa-mode sa-policy' -- "$cur"))
 			fi
 			;;
 		esac
