@@ -96,6 +96,14 @@ static struct nla_policy event_policy[MIPKEX_EVENT_A_MAX + 1] = {
 				 .maxlen = MIPKEX_NAI_MAX_LEN + 1 },
 };
 
+/* A foreign agent does not learn how the keys were made: mode 0. */
+static const char *const binding_mode_names[4] = {
+	[0] = "unknown",
+	[MIPKEX_KDC_MODE_STATEFUL] = "stateful",
+	[MIPKEX_KDC_MODE_SEMI] = "semi",
+	[MIPKEX_KDC_MODE_DH] = "dh",
+};
+
 static const char *const pair_names[4] = {
 	[MIPKEX_PAIR_MN_HA] = "mn-ha",
 	[MIPKEX_PAIR_MN_FA] = "mn-fa",
@@ -376,7 +384,8 @@ static int print_binding(struct nlattr *nest, bool oneline)
 				 state_names, ARRAY_SIZE(state_names), b1),
 		       enum_name(tb[MIPKEX_BINDING_A_MODE] ?
 				 nla_get_u8(tb[MIPKEX_BINDING_A_MODE]) : 0,
-				 mode_names, ARRAY_SIZE(mode_names), b2));
+				 binding_mode_names,
+				 ARRAY_SIZE(binding_mode_names), b2));
 		if (group) {
 			if (group_name(group))
 				printf(" group %s", group_name(group));

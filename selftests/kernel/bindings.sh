@@ -57,12 +57,13 @@ K3=$(printf '3c%.0s' {1..16})$(printf '0f%.0s' {1..16})
 K1B=$(printf '77%.0s' {1..16})$(printf 'e1%.0s' {1..16})
 
 # binding HOME HA LIFETIME IDENT KEY1 [KEY3]: a binding as an HA sees it.
-# Its MN-HA SPIs depend on the home address (4096 and 8192 for 10.0.3.2):
-# the module installs the SAs in XFRM, where one node's inbound SPIs differ.
+# Its MN-HA SPIs depend on the two addresses (4096 and 8192 for 10.0.3.2 and
+# 10.0.2.1): the module installs the SAs in XFRM, where they must differ.
 binding() {
-	local k3=${6:-} o
+	local k3=${6:-} o h
 	IFS=. read -r _ _ o3 o4 <<<"$1"
-	o=$(( ((o3 * 256 + o4 - 770) & 0xffff) * 16 ))
+	IFS=. read -r _ _ _ h <<<"$2"
+	o=$(( (((o3 * 256 + o4 - 770) & 0xffff) * 256 + h - 1) * 16 ))
 	cat <<EOF
 {"home": "$1", "ha": "$2", "coa": "198.51.100.7", "fa": "198.51.100.7",
  "spi": 4097, "nai": "alice@example.org", "mode": 3, "group": 31,
