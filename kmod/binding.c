@@ -221,17 +221,9 @@ static void mipkex_event_send(struct mipkex_net *mn, u8 type, u8 reason,
 	struct nlattr *nest;
 	void *hdr;
 
-	if (!mipkex_genl_event_wanted(mn->net))
-		return;
-	msg = mipkex_genl_event_new(&hdr);
+	msg = mipkex_genl_event_new(mn, type, reason, &hdr, &nest);
 	if (!msg)
 		return;
-	nest = nla_nest_start(msg, MIPKEX_A_EVENT);
-	if (!nest ||
-	    nla_put_u8(msg, MIPKEX_EVENT_A_TYPE, type) ||
-	    (reason && nla_put_u8(msg, MIPKEX_EVENT_A_REASON, reason)) ||
-	    nla_put_u8(msg, MIPKEX_EVENT_A_ROLE, READ_ONCE(mn->role)))
-		goto err;
 	if (type == MIPKEX_EVENT_DENIED) {
 		char text[MIPKEX_EVENT_MESSAGE_MAX_LEN + 1];
 

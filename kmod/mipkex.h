@@ -152,8 +152,9 @@ int mipkex_kdc_groups_validate(const struct nlattr *attr,
 /* netlink.c */
 int mipkex_genl_init(void);
 void mipkex_genl_uninit(void);
-bool mipkex_genl_event_wanted(struct net *net);
-struct sk_buff *mipkex_genl_event_new(void **hdr);
+struct sk_buff *mipkex_genl_event_new(struct mipkex_net *mn, u8 type,
+				      u8 reason, void **hdr,
+				      struct nlattr **nest);
 void mipkex_genl_event_send(struct net *net, struct sk_buff *msg, void *hdr);
 void *mipkex_genl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 			   u8 cmd);

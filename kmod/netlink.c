@@ -1281,13 +1281,8 @@ void mipkex_genl_uninit(void)
 	genl_unregister_family(&mipkex_genl_family);
 }
 
-/**
- * mipkex_genl_event_wanted() - whether an event in a namespace has listeners
- * @net: the namespace
- *
- * Return: true if building an event is worth it.
- */
-bool mipkex_genl_event_wanted(struct net *net)
+/* Whether an event in a namespace has listeners. */
+static bool mipkex_genl_event_wanted(struct net *net)
 {
 	return READ_ONCE(mipkex_genl_live) &&
 	       genl_has_listeners(&mipkex_genl_family, net,
@@ -1311,22 +1306,36 @@ void *mipkex_genl_dump_hdr(struct sk_buff *skb, struct netlink_callback *cb,
 }
 
 /**
- * mipkex_genl_event_new() - start a %MIPKEX_CMD_EVENT message
+ * mipkex_genl_event_new() - start a %MIPKEX_CMD_EVENT message, if anyone
+ *	listens in the namespace
+ * @mn: the namespace's state
+ * @type: &enum mipkex_event
+ * @reason: &enum mipkex_reason, or 0 for none
  * @hdr: set to its generic netlink header, for mipkex_genl_event_send()
+ * @nest: set to its %MIPKEX_A_EVENT nest, holding the type, reason and
+ *	role; the caller adds what else it needs and ends it
  *
  * Context: process context (GFP_KERNEL).
- * Return: the message, or NULL.
+ * Return: the message, or NULL (no listener, or no memory).
  */
-struct sk_buff *mipkex_genl_event_new(void **hdr)
+struct sk_buff *mipkex_genl_event_new(struct mipkex_net *mn, u8 type,
+				      u8 reason, void **hdr,
+				      struct nlattr **nest)
 {
 	struct sk_buff *msg;
 
+	if (!mipkex_genl_event_wanted(mn->net))
+		return NULL;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return NULL;
 	*hdr = genlmsg_put(msg, 0, 0, &mipkex_genl_family, 0,
 			   MIPKEX_CMD_EVENT);
-	if (!*hdr) {
+	*nest = *hdr ? nla_nest_start(msg, MIPKEX_A_EVENT) : NULL;
+	if (!*nest ||
+	    nla_put_u8(msg, MIPKEX_EVENT_A_TYPE, type) ||
+	    (reason && nla_put_u8(msg, MIPKEX_EVENT_A_REASON, reason)) ||
+	    nla_put_u8(msg, MIPKEX_EVENT_A_ROLE, READ_ONCE(mn->role))) {
 		nlmsg_free(msg);
 		return NULL;
 	}

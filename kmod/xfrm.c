@@ -318,19 +318,9 @@ static void mipkex_xsa_event(struct mipkex_xfrm_net *xn,
 	struct nlattr *nest;
 	void *hdr;
 
-	if (!mipkex_genl_event_wanted(mn->net))
-		return;
-	msg = mipkex_genl_event_new(&hdr);
+	msg = mipkex_genl_event_new(mn, type, reason, &hdr, &nest);
 	if (!msg)
 		return;
-	nest = nla_nest_start(msg, MIPKEX_A_EVENT);
-	if (!nest ||
-	    nla_put_u8(msg, MIPKEX_EVENT_A_TYPE, type) ||
-	    (reason && nla_put_u8(msg, MIPKEX_EVENT_A_REASON, reason)) ||
-	    nla_put_u8(msg, MIPKEX_EVENT_A_ROLE, READ_ONCE(mn->role))) {
-		nlmsg_free(msg);
-		return;
-	}
 	nla_nest_end(msg, nest);
 	if (mipkex_xsa_fill(msg, s)) {
 		nlmsg_free(msg);
