@@ -71,10 +71,10 @@ binding() {
  "sa": [{"pair": 1, "protocol": 50, "encr": 20, "bits": 256, "integ": 0,
          "spi_in": $((4096 + o)), "spi_out": $((8192 + o)), "lifetime": 600, "key": "$5"}
 $( [ -n "$k3" ] && echo ", {\"pair\": 2, \"protocol\": 50, \"encr\": 28, \"bits\": 256,
-         \"integ\": 0, \"spi_in\": 4100, \"spi_out\": 8200, \"lifetime\": 300,
+         \"integ\": 0, \"spi_in\": $((4100 + o)), \"spi_out\": $((8200 + o)), \"lifetime\": 300,
          \"key\": \"$k3\"}" )
 $( [ -n "$k3" ] && echo ", {\"pair\": 3, \"protocol\": 50, \"encr\": 20, \"bits\": 128,
-         \"integ\": 12, \"spi_in\": 4200, \"spi_out\": 8300, \"lifetime\": 300,
+         \"integ\": 12, \"spi_in\": $((4200 + o)), \"spi_out\": $((8300 + o)), \"lifetime\": 300,
          \"key\": null}" )]}
 EOF
 }
