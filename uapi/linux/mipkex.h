@@ -255,8 +255,13 @@ enum mipkex_attr {
  * @MIPKEX_STAT_ERR_KDC: key generation or Diffie-Hellman failed (130)
  * @MIPKEX_STAT_ERR_RATELIMIT: dropped by the per-source rate limit
  * @MIPKEX_STAT_ERR_NO_PENDING: a reply that answers no request the module
- *	is waiting for
+ *	is waiting for (at a home agent: the agent's late answer to a request
+ *	that expired, dropped instead of leaving plain)
  * @MIPKEX_STAT_ERR_RESOURCE: no memory or no route while processing
+ * @MIPKEX_STAT_RETRANSMISSIONS: home agent: retransmitted requests (the
+ *	same bytes from the same source as one answered last or pending),
+ *	answered again with the cached reply or dropped while the agent's
+ *	answer is pending
  * @__MIPKEX_STAT_MAX: one past the last counter
  *
  * At any instant, STOLEN_IN + STOLEN_OUT == REINJECTED_IN + REINJECTED_OUT +
@@ -294,6 +299,7 @@ enum mipkex_stat {
 	MIPKEX_STAT_ERR_RATELIMIT,
 	MIPKEX_STAT_ERR_NO_PENDING,
 	MIPKEX_STAT_ERR_RESOURCE,
+	MIPKEX_STAT_RETRANSMISSIONS,
 	__MIPKEX_STAT_MAX
 };
 
