@@ -43,6 +43,10 @@ FA_SPI=8193
 KEY0=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 FAKEY=c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf
 SEED=606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f
+# A second mobile node, whose KEY0 uses nonces (RFC 5944 5.7.2).
+NONCE_NAI=carol@example.org
+NONCE_HOME=10.0.3.2
+NONCE_SPI=4099
 # The agent answers requests for this lifetime only after this many seconds,
 # past the module's 10 s wait for an answer (late replies).
 SLOW_LIFETIME=599
@@ -127,10 +131,13 @@ step_setup()
 	 echo "$SEED" >"$WORK/seed")
 	tool set role ha
 	tool key0 add "$SPI" nai "$NAI" home "$HOME" ha "$HA_ADDR" key "$WORK/k0"
+	tool key0 add "$NONCE_SPI" nai "$NONCE_NAI" home "$NONCE_HOME" \
+		ha "$HA_ADDR" key "$WORK/k0" replay nonce
 	tool peer add "$FA_ADDR" spi "$FA_SPI" key "$WORK/kfa"
 	tool kdc set mode stateful groups x25519,modp2048 seed "$WORK/seed"
 	ip netns exec "$HA" "$PY" "$AGENT" ha --addr "$HA_ADDR" \
 		--mn "$NAI,$HOME,$SPI,$WORK/k0,hmac-sha256" \
+		--mn "$NONCE_NAI,$NONCE_HOME,$NONCE_SPI,$WORK/k0,hmac-sha256,replay=nonce" \
 		--peer "$FA_ADDR,$FA_SPI,$WORK/kfa,hmac-sha256" \
 		--delay "$SLOW_LIFETIME:$SLOW_DELAY" \
 		--json-log "$WORK/ha.log" >"$WORK/ha.out" 2>&1 &
@@ -381,6 +388,37 @@ step_retransmit()
 	[ "$(stat retransmissions)" = $((t0 + 1)) ]
 }
 
+# Nonces: a retransmission is the request unchanged (RFC 5944 3.6.3), whose
+# nonce the reply has replaced; it gets the cached reply, not 133.
+step_retransmit_nonce()
+{
+	local out t0 a0 nonce
+
+	t0=$(stat retransmissions)
+	# No nonce yet: the module's 133 carries one; the agent has sent
+	# none either: its 133 carries the nonce the module then expects.
+	out=$(peer --spi "$NONCE_SPI" --nai "$NONCE_NAI" --home "$NONCE_HOME" \
+		--ident-low 7)
+	echo "$out"
+	expect "$out" '.code == 133 and .mn_ha == "ok"'
+	nonce=$(jq -r '.ident[0:8]' <<<"$out")
+	out=$(peer --spi "$NONCE_SPI" --nai "$NONCE_NAI" --home "$NONCE_HOME" \
+		--ident "${nonce}00000008")
+	echo "$out"
+	expect "$out" '.code == 133 and .mn_ha == "ok"'
+	nonce=$(jq -r '.ident[0:8]' <<<"$out")
+	a0=$(agent_requests)
+	out=$(peer --spi "$NONCE_SPI" --nai "$NONCE_NAI" --home "$NONCE_HOME" \
+		--ident "${nonce}00000009" --again same)
+	echo "$out"
+	counters retransmissions err_replay
+	expect "$(head -1 <<<"$out")" '.code == 0 and .mn_ha == "ok" and
+		.mn_key1 != null'
+	expect "$(sed -n 2p <<<"$out")" '.code == 0 and .same_as_first == true'
+	[ "$(stat retransmissions)" = $((t0 + 1)) ]
+	[ "$(agent_requests)" = $((a0 + 1)) ]
+}
+
 # The agent answers after the module stopped waiting (10 s): the answer is
 # dropped and counted, not sent plain with the mobile node's identity.
 step_late()
@@ -519,7 +557,7 @@ step_ratelimit()
 	[ "$(stat err_kdc)" = "$kdc0" ]
 }
 
-tap_plan 17
+tap_plan 18
 tap_run "setup: module in role ha, reference HA agent" step_setup
 tap_run "KEY0 fingerprint as protocol.rst 8.6.5" step_fpr
 tap_run "stateful KDC, co-located: KEY1 unwrapped, agent saw plain" \
@@ -536,6 +574,8 @@ tap_run "request sent twice: one answer, the copy a retransmission" \
 	step_replay
 tap_run "retransmission: the cached reply again; replays: 133" \
 	step_retransmit
+tap_run "nonces: a retransmission gets the cached reply" \
+	step_retransmit_nonce
 tap_run "agent's late reply: dropped and counted, never plain" step_late
 tap_run "protected request the codec refuses: 134, never the agent" \
 	step_framing
