@@ -50,7 +50,7 @@ NONCE_SPI=4099
 # The agent answers requests for this lifetime only after this many seconds,
 # past the module's 10 s wait for an answer (late replies).
 SLOW_LIFETIME=599
-SLOW_DELAY=14
+SLOW_DELAY=12
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root"
 [ -x "$TOOL" ] || tap_skip_all "no tool at $TOOL"
@@ -429,7 +429,7 @@ step_late()
 	a0=$(agent_requests)
 	b0=$(binding_keys)
 	out=$(peer --mode stateful --lifetime "$SLOW_LIFETIME" \
-		--timeout $((SLOW_DELAY + 8))) || :
+		--timeout $((SLOW_DELAY + 4))) || :
 	echo "$out"
 	slowwait 20 sh -c "[ \"\$(ip netns exec $HA $TOOL -j stats |
 		jq .err_no_pending)\" -gt $n0 ]" || :
