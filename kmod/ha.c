@@ -14,8 +14,14 @@
  * pending (ha_state.c).
  *
  * The agent's reply to a pending request is verified (plain form), gets the
- * keys of 8.6 and the elements of 9.2, and leaves in the protected form; a
- * reply that answers nothing pending is plain and passes unchanged.
+ * keys of 8.6 and the elements of 9.2, and leaves in the protected form,
+ * and is kept for a retransmission of the request (the same bytes from the
+ * same source), which gets it again without the agent seeing it. A reply
+ * that answers nothing pending is plain and passes unchanged, unless it
+ * answers a request that stopped waiting unanswered or was answered
+ * already: that one is dropped, never sent plain. A protected request whose
+ * framing the codec refuses is denied (134) by
+ * mipkex_ha_request_malformed().
  */
 
 #include <linux/random.h>
@@ -63,10 +69,11 @@ struct mipkex_ha_offers {
 	size_t fl[4];
 };
 
-/* A request being checked. */
+/* A request being checked; @cache: keep its denial for retransmissions. */
 struct mipkex_ha_rq {
 	struct mipkex_ctx *ctx;
 	struct mipkex_ha *ha;
+	bool cache;
 	u32 vendor;
 	struct mipkex_ext mnha;
 	struct mipkex_ext faha;
@@ -246,7 +253,10 @@ static enum mipkex_verdict mipkex_ha_deny(struct mipkex_ha_rq *rq, u8 code,
 		err = mipkex_pkt_send(mn->net, ctx->daddr, ctx->saddr,
 				      htons(MIPKEX_MIP_PORT), ctx->sport,
 				      w.buf, w.len);
-	kfree(buf);
+	if (!err && rq->cache && rq->ha && rq->have_key0)
+		mipkex_ha_cache_put(rq->ha, rq->k0.spi, ctx->msg.id, ctx->saddr,
+				    ctx->data, ctx->len, w.buf, w.len);
+	kfree_sensitive(buf);
 out:
 	if (err) {
 		mipkex_stat_inc(mn, MIPKEX_STAT_ERR_RESOURCE);
@@ -260,13 +270,17 @@ out:
 	return MIPKEX_VERDICT_DROP;
 }
 
-/* After the replay check: a denial still uses up the Identification. */
+/*
+ * After the replay check: a denial still uses up the Identification, and a
+ * retransmission of the request gets it again (8.6.4).
+ */
 static enum mipkex_verdict mipkex_ha_deny_fresh(struct mipkex_ha_rq *rq,
 						u8 code, enum mipkex_stat why,
 						const char *text, bool counter)
 {
 	if (rq->rst)
 		mipkex_replay_update(rq->rst, &rq->rin, rq->reply_id, true);
+	rq->cache = true;
 	return mipkex_ha_deny(rq, code, why, text, counter);
 }
 
@@ -356,6 +370,40 @@ static int mipkex_ha_authenticate(struct mipkex_ha_rq *rq, u8 *code,
 				ctx->data, &rq->faha)))
 		return -EPERM;
 	return 0;
+}
+
+/*
+ * 9.4 step 4, before the freshness check: a retransmission is the same
+ * bytes from the same source. One of the request answered last gets that
+ * reply again, from the cache; one of the request the agent is answering is
+ * dropped, the agent's reply answering both (8.6.4). Anything else goes on
+ * to the freshness check. Return: true when @rq was handled so.
+ */
+static bool mipkex_ha_retransmission(struct mipkex_ha_rq *rq)
+{
+	struct mipkex_ctx *ctx = rq->ctx;
+	struct mipkex_net *mn = ctx->mn;
+	const struct mipkex_ha_pending *p;
+	const struct mipkex_ha_cached *c;
+
+	c = mipkex_ha_cache_find(rq->ha, rq->k0.spi);
+	if (c && c->ident == ctx->msg.id && c->src == ctx->saddr &&
+	    c->req_len == ctx->len && !memcmp(c->req, ctx->data, ctx->len)) {
+		if (mipkex_pkt_send(mn->net, ctx->daddr, ctx->saddr,
+				    htons(MIPKEX_MIP_PORT), ctx->sport, c->rep,
+				    c->rep_len))
+			mipkex_stat_inc(mn, MIPKEX_STAT_ERR_RESOURCE);
+		else
+			mipkex_stat_inc(mn, MIPKEX_STAT_RETRANSMISSIONS);
+		return true;
+	}
+	p = mipkex_ha_pending_find(rq->ha, rq->k0.spi, ctx->msg.id);
+	if (p && p->src == ctx->saddr && p->req_len == ctx->len &&
+	    !memcmp(p->req, ctx->data, ctx->len)) {
+		mipkex_stat_inc(mn, MIPKEX_STAT_RETRANSMISSIONS);
+		return true;
+	}
+	return false;
 }
 
 /* A CVSE of VENDOR with a reserved vendor type: 140 or 141 (9.4 step 5). */
@@ -911,7 +959,7 @@ enum mipkex_verdict mipkex_ha_reply_out(struct mipkex_ctx *ctx)
 	struct mipkex_ext mnha;
 	struct mipkex_ha *ha;
 	size_t cap, len = 0;
-	bool accepted, keys;
+	bool accepted, keys, late;
 	u8 *buf = NULL;
 	int err;
 
@@ -920,7 +968,16 @@ enum mipkex_verdict mipkex_ha_reply_out(struct mipkex_ctx *ctx)
 	ha = mipkex_ha_get(mn);
 	if (!ha)
 		return MIPKEX_VERDICT_PASS;
-	p = mipkex_ha_pending_take(ha, mnha.spi, (u32)ctx->msg.id);
+	p = mipkex_ha_pending_take(ha, mnha.spi, (u32)ctx->msg.id, &late);
+	if (!p && late) {
+		/*
+		 * The answer to a request that expired or was answered
+		 * already: it would leave in the plain form, with the mobile
+		 * node's identity (9.4).
+		 */
+		mipkex_stat_inc(mn, MIPKEX_STAT_ERR_NO_PENDING);
+		return MIPKEX_VERDICT_DROP;
+	}
 	if (!p)
 		return MIPKEX_VERDICT_PASS;
 
@@ -996,6 +1053,9 @@ enum mipkex_verdict mipkex_ha_reply_out(struct mipkex_ctx *ctx)
 	if (!accepted || ctx->msg.code > 1)
 		mipkex_event_denied(mn, p->home, p->ha, p->nai, ctx->msg.code,
 				    "denied");
+	/* For a retransmission of the request (9.4 step 4). */
+	mipkex_ha_cache_put(ha, p->spi, p->ident, p->src, p->req, p->req_len,
+			    ctx->data, ctx->len);
 	v = MIPKEX_VERDICT_PASS;
 	goto out;
 
@@ -1216,7 +1276,7 @@ mipkex_ha_prepare(struct mipkex_ha_rq *rq, u8 *code, enum mipkex_stat *why,
 
 	tr_len = mipkex_ha_collect(rq, MIPKEX_EXT_CVSE, NULL);
 	fsa_len = rq->has_faha ? mipkex_ha_collect(rq, MIPKEX_EXT_NVSE, NULL) : 0;
-	p = mipkex_ha_pending_alloc(extra + tr_len + fsa_len);
+	p = mipkex_ha_pending_alloc(extra + tr_len + fsa_len + ctx->len);
 	*code = MIPKEX_CODE_KDC_FAILED;
 	*why = MIPKEX_STAT_ERR_RESOURCE;
 	*text = "no memory";
@@ -1227,6 +1287,9 @@ mipkex_ha_prepare(struct mipkex_ha_rq *rq, u8 *code, enum mipkex_stat *why,
 	p->fsa = p->tr + tr_len;
 	if (rq->has_faha)
 		p->fsa_len = mipkex_ha_collect(rq, MIPKEX_EXT_NVSE, p->fsa);
+	p->req = p->fsa + fsa_len;
+	p->req_len = ctx->len;
+	memcpy(p->req, ctx->data, ctx->len);
 	p->mode = mode;
 	if (mode == MIPKEX_KDC_MODE_DH) {
 		*why = MIPKEX_STAT_ERR_KDC;
@@ -1248,6 +1311,76 @@ mipkex_ha_prepare(struct mipkex_ha_rq *rq, u8 *code, enum mipkex_stat *why,
 		}
 	}
 	return p;
+}
+
+/**
+ * mipkex_ha_request_malformed() - a request the codec rejects, arriving for
+ *	the home agent (protocol.rst 9.4 step 1)
+ * @ctx: the request, at LOCAL_IN, whose framing mipkex_wire_parse() refused;
+ *	@ctx->msg holds its fixed part
+ *
+ * A request with a CVSE of the configured vendor among its well-formed
+ * first extensions is protected: it is denied with code 134 and a Message
+ * String saying what is wrong, and never reaches the agent. The denial is
+ * signed as 9.4 says when the first MN-HA authentication extension names a
+ * KEY0 (the request is not authenticated: its framing comes first), and is
+ * unsigned otherwise. Anything else passes unchanged, for the agent to
+ * answer as RFC 5944 says.
+ *
+ * Return: the worker's next step.
+ */
+enum mipkex_verdict mipkex_ha_request_malformed(struct mipkex_ctx *ctx)
+{
+	struct mipkex_net *mn = ctx->mn;
+	const struct mipkex_key0 *k;
+	const struct mipkex_peer *pr;
+	struct mipkex_ext_iter it;
+	struct mipkex_ha_rq *rq;
+	struct mipkex_ext ext;
+	struct mipkex_msg msg;
+	enum mipkex_verdict v;
+	bool dh, mnha = false;
+	int err;
+
+	if (!mipkex_ha_protected(ctx, READ_ONCE(mn->vendor), &dh))
+		return MIPKEX_VERDICT_PASS;
+	err = mipkex_wire_parse(ctx->data, ctx->len, &msg);
+	rq = kzalloc(sizeof(*rq), GFP_KERNEL);
+	if (!rq) {
+		mipkex_stat_inc(mn, MIPKEX_STAT_ERR_RESOURCE);
+		return MIPKEX_VERDICT_DROP;
+	}
+	rq->ctx = ctx;
+	rq->vendor = READ_ONCE(mn->vendor);
+	rq->reply_id = ctx->msg.id;
+	mipkex_ext_iter_init(&it, ctx->data, ctx->len, ctx->msg.fixed_len);
+	while (!mnha && mipkex_ext_next(&it, &ext) > 0) {
+		if (ext.type == MIPKEX_EXT_MN_HA_AUTH) {
+			rq->mnha = ext;
+			mnha = true;
+		} else if (ext.type == MIPKEX_EXT_NAI && !rq->has_anon) {
+			rq->anon = ext;
+			rq->has_anon = true;
+		}
+	}
+	rcu_read_lock();
+	k = mnha ? mipkex_key0_lookup_spi(mn, rq->mnha.spi) : NULL;
+	if (k) {
+		rq->k0 = *k;
+		rq->have_key0 = true;
+	}
+	pr = mipkex_peer_lookup(mn, ctx->saddr);
+	if (pr) {
+		rq->peer = *pr;
+		rq->have_peer = true;
+	}
+	rcu_read_unlock();
+	v = mipkex_ha_deny(rq, MIPKEX_CODE_POORLY_FORMED,
+			   MIPKEX_STAT_ERR_MALFORMED,
+			   err ? mipkex_wire_strerror(err) :
+			   "poorly formed request", false);
+	kfree_sensitive(rq);
+	return v;
 }
 
 /**
@@ -1328,7 +1461,11 @@ enum mipkex_verdict mipkex_ha_request_in(struct mipkex_ctx *ctx)
 	}
 	mipkex_ha_conf(mn, &rq->conf, &rq->pol);
 
-	/* Step 4: replay. */
+	/* Step 4: a retransmission, then replay. */
+	if (mipkex_ha_retransmission(rq)) {
+		v = MIPKEX_VERDICT_DROP;
+		goto out;
+	}
 	rq->rst = mipkex_ha_replay(rq->ha, rq->k0.spi, true);
 	if (!rq->rst) {
 		mipkex_stat_inc(mn, MIPKEX_STAT_ERR_RESOURCE);
@@ -1349,11 +1486,11 @@ enum mipkex_verdict mipkex_ha_request_in(struct mipkex_ctx *ctx)
 	}
 
 	/*
-	 * A retransmission of a request the agent is answering (nonces: it is
-	 * still fresh): its reply answers both, and a second one would find
-	 * nothing pending and leave unprotected (8.6.4).
+	 * Another request with the Identification of one the agent is
+	 * answering (nonces: it is still fresh): the agent's reply could not
+	 * tell them apart (8.6.4).
 	 */
-	if (mipkex_ha_pending_has(rq->ha, rq->k0.spi, ctx->msg.id)) {
+	if (mipkex_ha_pending_find(rq->ha, rq->k0.spi, ctx->msg.id)) {
 		mipkex_stat_inc(mn, MIPKEX_STAT_ERR_REPLAY);
 		v = MIPKEX_VERDICT_DROP;
 		goto out;

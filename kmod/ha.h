@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * mipkex: the home agent's per-namespace state (ha_state.c): requests handed
- * to the agent and waiting for its reply, Identification freshness per KEY0
- * SPI, and the per-source rate limit of requests that need Diffie-Hellman
- * work. Only the namespace's worker touches it, one datagram at a time, so
- * it takes no lock; mipkex_ha_uninit() frees it once the worker is idle.
+ * to the agent and waiting for its reply, the requests whose reply never
+ * came in time, the last reply sent to each mobile node (for
+ * retransmissions), Identification freshness per KEY0 SPI, and the
+ * per-source rate limit of requests that need Diffie-Hellman work. Only
+ * the namespace's worker touches it, one datagram at a time, so it takes no
+ * lock; mipkex_ha_uninit() frees it once the worker is idle.
  */
 #ifndef _MIPKEX_HA_H
 #define _MIPKEX_HA_H
@@ -18,6 +20,15 @@
 #define MIPKEX_HA_PENDING_MAX	64
 /* How long a request waits for the agent's reply. */
 #define MIPKEX_HA_PENDING_TTL	(10 * HZ)
+/*
+ * Requests whose pending entry expired or was evicted before the agent
+ * answered, remembered so that a late answer is dropped, not sent plain.
+ */
+#define MIPKEX_HA_LATE_MAX	256
+#define MIPKEX_HA_LATE_TTL	(300 * HZ)
+/* Replies kept for retransmissions: at most one per KEY0 SPI. */
+#define MIPKEX_HA_CACHE_MAX	64
+#define MIPKEX_HA_CACHE_TTL	(15 * HZ)
 /* Mobile nodes whose Identification state is kept, per namespace. */
 #define MIPKEX_HA_REPLAY_MAX	65536
 /* Rate limit of requests that need public-key work, per source address. */
@@ -52,12 +63,15 @@
  * @pub_len: length of @pub
  * @tr_len: length of @tr
  * @fsa_len: length of @fsa
+ * @req_len: length of @req
  * @z: Diffie-Hellman mode: the shared secret Z
  * @pub: Diffie-Hellman mode: the home agent's public value
  * @tr: the request's CVSEs of vendor types 5, 8 and 9, whole, in message
  *	order (the first half of the transcript, 8.6.3)
  * @fsa: the FA's NVSE SA payloads, whole, in message order
- * @data: storage of @z, @pub, @tr and @fsa
+ * @req: the request as received (its UDP payload), to recognise a
+ *	retransmission and to key the reply cache
+ * @data: storage of @z, @pub, @tr, @fsa and @req
  */
 struct mipkex_ha_pending {
 	unsigned long expires;
@@ -82,10 +96,38 @@ struct mipkex_ha_pending {
 	u32 pub_len;
 	u32 tr_len;
 	u32 fsa_len;
+	u32 req_len;
 	u8 *z;
 	u8 *pub;
 	u8 *tr;
 	u8 *fsa;
+	u8 *req;
+	u8 data[];
+};
+
+/**
+ * struct mipkex_ha_cached - the protected reply last sent to a mobile node,
+ *	for a retransmission of its request (protocol.rst 8.6.4, 9.4 step 4);
+ *	zeroised when freed (it holds wrapped keys)
+ * @expires: jiffies after which it is no longer resent
+ * @spi: the KEY0 SPI
+ * @ident: the request's Identification
+ * @src: the request's source address
+ * @req_len: length of @req
+ * @rep_len: length of @rep
+ * @req: the request as received
+ * @rep: the reply as sent (UDP payload)
+ * @data: storage of @req and @rep
+ */
+struct mipkex_ha_cached {
+	unsigned long expires;
+	u32 spi;
+	u64 ident;
+	__be32 src;
+	u32 req_len;
+	u32 rep_len;
+	u8 *req;
+	u8 *rep;
 	u8 data[];
 };
 
@@ -100,8 +142,15 @@ struct mipkex_ha_pending *mipkex_ha_pending_alloc(size_t data_len);
 void mipkex_ha_pending_free(struct mipkex_ha_pending *p);
 void mipkex_ha_pending_add(struct mipkex_ha *ha, struct mipkex_ha_pending *p);
 struct mipkex_ha_pending *mipkex_ha_pending_take(struct mipkex_ha *ha,
-						 u32 spi, u32 id_low);
-bool mipkex_ha_pending_has(struct mipkex_ha *ha, u32 spi, u64 ident);
+						 u32 spi, u32 id_low,
+						 bool *late);
+const struct mipkex_ha_pending *mipkex_ha_pending_find(struct mipkex_ha *ha,
+						       u32 spi, u64 ident);
 unsigned int mipkex_ha_pending_count(struct mipkex_ha *ha);
+void mipkex_ha_cache_put(struct mipkex_ha *ha, u32 spi, u64 ident,
+			 __be32 src, const u8 *req, u32 req_len,
+			 const u8 *rep, u32 rep_len);
+const struct mipkex_ha_cached *mipkex_ha_cache_find(struct mipkex_ha *ha,
+						    u32 spi);
 
 #endif /* _MIPKEX_HA_H */

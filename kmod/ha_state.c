@@ -2,9 +2,12 @@
 /*
  * mipkex: the home agent's per-namespace state (see ha.h). Everything is
  * bounded: MIPKEX_HA_PENDING_MAX pending requests (the oldest is dropped to
- * make room), MIPKEX_HA_REPLAY_MAX replay states (created only for
- * requests that authenticated), and a set-associative table of rate-limit
- * buckets that recycles the least recently used one.
+ * make room), a ring of MIPKEX_HA_LATE_MAX requests that were dropped from
+ * it unanswered (their late replies are dropped too), MIPKEX_HA_CACHE_MAX
+ * cached replies (one per KEY0 SPI, the oldest dropped to make room),
+ * MIPKEX_HA_REPLAY_MAX replay states (created only for requests that
+ * authenticated), and a set-associative table of rate-limit buckets that
+ * recycles the least recently used one.
  *
  * The rate limit is WireGuard's (drivers/net/wireguard/ratelimiter.c): a
  * token bucket per source address, in nanoseconds, MIPKEX_HA_RL_PER_SEC
@@ -40,11 +43,23 @@ struct mipkex_ha_replay {
 	struct mipkex_replay_state st;
 };
 
+/* A request that left the pending table unanswered. */
+struct mipkex_ha_late {
+	unsigned long expires;
+	u32 spi;
+	u32 id_low;
+	bool used;
+};
+
 /**
  * struct mipkex_ha - the home agent's state in one namespace
  * @list: in mipkex_ha_list
  * @mn: the namespace's state
  * @pending: requests the agent has, unordered; NULL slots are free
+ * @cache: the replies last sent, at most one per KEY0 SPI; NULL slots are
+ *	free
+ * @late_next: the slot of @late to use next
+ * @late: requests dropped from @pending before the agent answered, a ring
  * @n_replay: entries in @replay
  * @replay: &struct mipkex_ha_replay by KEY0 SPI
  * @rl_seed: hash seed of @rl
@@ -54,6 +69,9 @@ struct mipkex_ha {
 	struct list_head list;
 	struct mipkex_net *mn;
 	struct mipkex_ha_pending *pending[MIPKEX_HA_PENDING_MAX];
+	struct mipkex_ha_cached *cache[MIPKEX_HA_CACHE_MAX];
+	unsigned int late_next;
+	struct mipkex_ha_late late[MIPKEX_HA_LATE_MAX];
 	unsigned int n_replay;
 	DECLARE_HASHTABLE(replay, 8);
 	u32 rl_seed;
@@ -109,7 +127,8 @@ struct mipkex_ha *mipkex_ha_get(struct mipkex_net *mn)
  * mipkex_ha_uninit() - free the home agent's state of a namespace
  * @mn: the namespace's state
  *
- * Pending entries are zeroised (they hold Diffie-Hellman secrets).
+ * Pending entries and cached replies are zeroised (they hold
+ * Diffie-Hellman secrets and wrapped keys).
  *
  * Context: process context, with the namespace's worker idle and unable to
  * call a home agent handler until the state is gone: at namespace exit, or
@@ -131,6 +150,8 @@ void mipkex_ha_uninit(struct mipkex_net *mn)
 		return;
 	for (i = 0; i < MIPKEX_HA_PENDING_MAX; i++)
 		mipkex_ha_pending_free(ha->pending[i]);
+	for (i = 0; i < MIPKEX_HA_CACHE_MAX; i++)
+		kfree_sensitive(ha->cache[i]);
 	hash_for_each_safe(ha->replay, i, tmp, r, node) {
 		hash_del(&r->node);
 		kfree(r);
@@ -233,6 +254,34 @@ static bool mipkex_ha_pending_expired(const struct mipkex_ha_pending *p)
 	return time_after(jiffies, p->expires);
 }
 
+/* Remember a request that leaves the table unanswered (ring, oldest out). */
+static void mipkex_ha_late_add(struct mipkex_ha *ha,
+			       const struct mipkex_ha_pending *p)
+{
+	struct mipkex_ha_late *l = &ha->late[ha->late_next];
+
+	ha->late_next = (ha->late_next + 1) % MIPKEX_HA_LATE_MAX;
+	l->expires = jiffies + MIPKEX_HA_LATE_TTL;
+	l->spi = p->spi;
+	l->id_low = (u32)p->ident;
+	l->used = true;
+}
+
+static bool mipkex_ha_late_has(const struct mipkex_ha *ha, u32 spi,
+			       u32 id_low)
+{
+	const struct mipkex_ha_late *l;
+	unsigned int i;
+
+	for (i = 0; i < MIPKEX_HA_LATE_MAX; i++) {
+		l = &ha->late[i];
+		if (l->used && l->spi == spi && l->id_low == id_low &&
+		    !time_after(jiffies, l->expires))
+			return true;
+	}
+	return false;
+}
+
 /**
  * mipkex_ha_pending_add() - keep a pending entry
  * @ha: the state
@@ -240,19 +289,22 @@ static bool mipkex_ha_pending_expired(const struct mipkex_ha_pending *p)
  *
  * An entry of the same KEY0 SPI and low-order Identification is replaced;
  * expired entries are dropped; when the table is full, the entry closest to
- * expiry makes room.
+ * expiry makes room. An entry dropped unanswered (expired or evicted) is
+ * remembered, so that the agent's late reply to it is recognised.
  */
 void mipkex_ha_pending_add(struct mipkex_ha *ha, struct mipkex_ha_pending *p)
 {
 	unsigned int i, slot = MIPKEX_HA_PENDING_MAX, oldest = 0;
 	struct mipkex_ha_pending *q;
-	bool have_oldest = false;
+	bool have_oldest = false, same;
 
 	p->expires = jiffies + MIPKEX_HA_PENDING_TTL;
 	for (i = 0; i < MIPKEX_HA_PENDING_MAX; i++) {
 		q = ha->pending[i];
-		if (q && (mipkex_ha_pending_expired(q) ||
-			  (q->spi == p->spi && (u32)q->ident == (u32)p->ident))) {
+		same = q && q->spi == p->spi && (u32)q->ident == (u32)p->ident;
+		if (q && (same || mipkex_ha_pending_expired(q))) {
+			if (!same)
+				mipkex_ha_late_add(ha, q);
 			mipkex_ha_pending_free(q);
 			ha->pending[i] = NULL;
 			q = NULL;
@@ -270,6 +322,7 @@ void mipkex_ha_pending_add(struct mipkex_ha *ha, struct mipkex_ha_pending *p)
 	}
 	if (slot == MIPKEX_HA_PENDING_MAX) {
 		slot = oldest;
+		mipkex_ha_late_add(ha, ha->pending[slot]);
 		mipkex_ha_pending_free(ha->pending[slot]);
 	}
 	ha->pending[slot] = p;
@@ -280,39 +333,52 @@ void mipkex_ha_pending_add(struct mipkex_ha *ha, struct mipkex_ha_pending *p)
  * @ha: the state
  * @spi: the KEY0 SPI of the reply's MN-HA authentication extension
  * @id_low: the low-order 32 bits of the reply's Identification
+ * @late: set when nothing unexpired matches but the reply answers a request
+ *	that was pending and left the table unanswered (expired or evicted),
+ *	or one already answered (a reply is in the cache for it)
  *
  * Return: the entry, now the caller's, or NULL when nothing (unexpired)
  * matches.
  */
 struct mipkex_ha_pending *mipkex_ha_pending_take(struct mipkex_ha *ha,
-						 u32 spi, u32 id_low)
+						 u32 spi, u32 id_low,
+						 bool *late)
 {
+	const struct mipkex_ha_cached *c;
 	struct mipkex_ha_pending *q;
 	unsigned int i;
 
+	*late = false;
 	for (i = 0; i < MIPKEX_HA_PENDING_MAX; i++) {
 		q = ha->pending[i];
 		if (!q || q->spi != spi || (u32)q->ident != id_low)
 			continue;
 		ha->pending[i] = NULL;
 		if (mipkex_ha_pending_expired(q)) {
+			mipkex_ha_late_add(ha, q);
 			mipkex_ha_pending_free(q);
+			*late = true;
 			return NULL;
 		}
 		return q;
 	}
+	c = mipkex_ha_cache_find(ha, spi);
+	*late = (c && (u32)c->ident == id_low) ||
+		mipkex_ha_late_has(ha, spi, id_low);
 	return NULL;
 }
 
 /**
- * mipkex_ha_pending_has() - whether a request is pending already
+ * mipkex_ha_pending_find() - a request that is pending already
  * @ha: the state
  * @spi: its KEY0 SPI
  * @ident: its Identification
  *
- * Return: true if an unexpired entry has this SPI and Identification.
+ * Return: the unexpired entry with this SPI and Identification, still
+ * @ha's, or NULL.
  */
-bool mipkex_ha_pending_has(struct mipkex_ha *ha, u32 spi, u64 ident)
+const struct mipkex_ha_pending *mipkex_ha_pending_find(struct mipkex_ha *ha,
+						       u32 spi, u64 ident)
 {
 	struct mipkex_ha_pending *q;
 	unsigned int i;
@@ -321,9 +387,9 @@ bool mipkex_ha_pending_has(struct mipkex_ha *ha, u32 spi, u64 ident)
 		q = ha->pending[i];
 		if (q && q->spi == spi && q->ident == ident &&
 		    !mipkex_ha_pending_expired(q))
-			return true;
+			return q;
 	}
-	return false;
+	return NULL;
 }
 
 /**
@@ -340,4 +406,99 @@ unsigned int mipkex_ha_pending_count(struct mipkex_ha *ha)
 		if (ha->pending[i] && !mipkex_ha_pending_expired(ha->pending[i]))
 			n++;
 	return n;
+}
+
+static bool mipkex_ha_cache_expired(const struct mipkex_ha_cached *c)
+{
+	return time_after(jiffies, c->expires);
+}
+
+/**
+ * mipkex_ha_cache_put() - keep the reply sent to a request
+ * @ha: the state
+ * @spi: the request's KEY0 SPI
+ * @ident: its Identification
+ * @src: its source address
+ * @req: the request as received (UDP payload)
+ * @req_len: its length
+ * @rep: the reply as sent
+ * @rep_len: its length
+ *
+ * The entry replaces the one of the same SPI (only the request answered
+ * last is answered again); expired entries are dropped; when the cache is
+ * full, the entry closest to expiry makes room. Without memory, nothing is
+ * kept (a retransmission is then denied as a replay).
+ */
+void mipkex_ha_cache_put(struct mipkex_ha *ha, u32 spi, u64 ident,
+			 __be32 src, const u8 *req, u32 req_len,
+			 const u8 *rep, u32 rep_len)
+{
+	unsigned int i, slot = MIPKEX_HA_CACHE_MAX, oldest = 0;
+	struct mipkex_ha_cached *c, *q;
+	bool have_oldest = false;
+
+	c = kmalloc(struct_size(c, data, (size_t)req_len + rep_len),
+		    GFP_KERNEL);
+	for (i = 0; i < MIPKEX_HA_CACHE_MAX; i++) {
+		q = ha->cache[i];
+		if (q && (q->spi == spi || mipkex_ha_cache_expired(q))) {
+			kfree_sensitive(q);
+			ha->cache[i] = NULL;
+			q = NULL;
+		}
+		if (!q) {
+			if (slot == MIPKEX_HA_CACHE_MAX)
+				slot = i;
+			continue;
+		}
+		if (!have_oldest ||
+		    time_before(q->expires, ha->cache[oldest]->expires)) {
+			oldest = i;
+			have_oldest = true;
+		}
+	}
+	if (!c)
+		return;
+	c->expires = jiffies + MIPKEX_HA_CACHE_TTL;
+	c->spi = spi;
+	c->ident = ident;
+	c->src = src;
+	c->req_len = req_len;
+	c->rep_len = rep_len;
+	c->req = c->data;
+	c->rep = c->data + req_len;
+	memcpy(c->req, req, req_len);
+	memcpy(c->rep, rep, rep_len);
+	if (slot == MIPKEX_HA_CACHE_MAX) {
+		slot = oldest;
+		kfree_sensitive(ha->cache[slot]);
+	}
+	ha->cache[slot] = c;
+}
+
+/**
+ * mipkex_ha_cache_find() - the reply last sent to a mobile node
+ * @ha: the state
+ * @spi: its KEY0 SPI
+ *
+ * Return: the unexpired entry, still @ha's, or NULL.
+ */
+const struct mipkex_ha_cached *mipkex_ha_cache_find(struct mipkex_ha *ha,
+						    u32 spi)
+{
+	struct mipkex_ha_cached *c;
+	unsigned int i;
+
+	for (i = 0; i < MIPKEX_HA_CACHE_MAX; i++) {
+		c = ha->cache[i];
+		if (!c || c->spi != spi)
+			continue;
+		if (mipkex_ha_cache_expired(c)) {
+			kfree_sensitive(c);
+			ha->cache[i] = NULL;
+			return NULL;
+		}
+		return c;
+	}
+	return NULL;
 }

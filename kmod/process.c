@@ -15,7 +15,9 @@
  *
  * Anything else (other directions, other message types, datagrams that are
  * not well-formed registration messages) goes back unchanged: the local
- * agent, or the peer, deals with it as RFC 5944 says.
+ * agent, or the peer, deals with it as RFC 5944 says. One exception: a
+ * request whose framing the codec rejects, arriving for a home agent, goes
+ * to mipkex_ha_request_malformed(), which denies it if it is protected.
  */
 
 #include <linux/netfilter.h>
@@ -53,6 +55,22 @@ static mipkex_handler_t mipkex_handler(u8 role, unsigned int hook, u8 type)
 	return NULL;
 }
 
+/*
+ * A datagram whose registration message the codec rejects after its fixed
+ * part (@ctx->data and @ctx->msg's fixed part are set): the handler of a role
+ * that answers such a message itself, or NULL.
+ */
+static mipkex_handler_t mipkex_malformed_handler(const struct mipkex_ctx *ctx,
+						 u8 role, unsigned int hook)
+{
+	if (!ctx->data || !ctx->msg.fixed_len)
+		return NULL;
+	if (role == MIPKEX_ROLE_HA && hook == NF_INET_LOCAL_IN &&
+	    ctx->msg.type == MIPKEX_MSG_RRQ)
+		return mipkex_ha_request_malformed;
+	return NULL;
+}
+
 /**
  * mipkex_process() - give a stolen datagram to its role handler
  * @mn: the namespace's state
@@ -72,8 +90,12 @@ enum mipkex_verdict mipkex_process(struct mipkex_net *mn, struct sk_buff *skb,
 	struct mipkex_ctx ctx;
 
 	if (mipkex_pkt_open(&ctx, mn, skb, hook)) {
-		mipkex_stat_inc(mn, MIPKEX_STAT_PASSED_OTHER);
-		return MIPKEX_VERDICT_PASS;
+		handler = mipkex_malformed_handler(&ctx, READ_ONCE(mn->role),
+						   hook);
+		verdict = handler ? handler(&ctx) : MIPKEX_VERDICT_PASS;
+		if (verdict == MIPKEX_VERDICT_PASS)
+			mipkex_stat_inc(mn, MIPKEX_STAT_PASSED_OTHER);
+		return verdict;
 	}
 	handler = mipkex_handler(READ_ONCE(mn->role), hook, ctx.msg.type);
 	if (!handler) {

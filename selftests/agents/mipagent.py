@@ -652,6 +652,11 @@ class HomeAgent:
                                   f[3] if len(f) == 4 else "hmac-md5")
         self.lifetime_max = args.lifetime_max
         self.skew = args.skew
+        # Requested lifetime -> seconds to wait before answering (tests).
+        self.delays = {}
+        for spec in args.delay or []:
+            life, _, secs = spec.partition(":")
+            self.delays[parse_int(life)] = float(secs)
         self.socks = bind_sockets(self.addrs)
         self.bindings = {}	# home (int) -> dict
         self.counts = {"requests": 0, "accepted": 0, "denied": 0,
@@ -825,6 +830,9 @@ class HomeAgent:
         has_faha = any(e.type == EXT_FA_HA for e in req.exts)
         if fa_sa is not None and (has_faha or peer[0] in self.peers):
             msg = auth_ext(EXT_FA_HA, fa_sa, msg)
+        delay = self.delays.get(req.lifetime)
+        if delay:
+            time.sleep(delay)
         sock.sendto(msg, peer)
         self.counts["accepted" if code < 2 else "denied"] += 1
         b = self.bindings.get(home)
@@ -1196,6 +1204,9 @@ def main():
     p.add_argument("--lifetime-max", type=int, default=1800)
     p.add_argument("--skew", type=int, default=7,
                    help="timestamp tolerance in seconds (RFC 5944: 7)")
+    p.add_argument("--delay", action="append", metavar="LIFETIME:SECONDS",
+                   help="answer requests for this lifetime only after"
+                   " SECONDS, blocking (tests of late replies; repeatable)")
     p.add_argument("--json-log", metavar="FILE")
 
     p = sub.add_parser("send", help="send a datagram, print the reply")

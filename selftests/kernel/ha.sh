@@ -43,6 +43,14 @@ FA_SPI=8193
 KEY0=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 FAKEY=c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf
 SEED=606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f
+# A second mobile node, whose KEY0 uses nonces (RFC 5944 5.7.2).
+NONCE_NAI=carol@example.org
+NONCE_HOME=10.0.3.2
+NONCE_SPI=4099
+# The agent answers requests for this lifetime only after this many seconds,
+# past the module's 10 s wait for an answer (late replies).
+SLOW_LIFETIME=599
+SLOW_DELAY=12
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root"
 [ -x "$TOOL" ] || tap_skip_all "no tool at $TOOL"
@@ -123,11 +131,15 @@ step_setup()
 	 echo "$SEED" >"$WORK/seed")
 	tool set role ha
 	tool key0 add "$SPI" nai "$NAI" home "$HOME" ha "$HA_ADDR" key "$WORK/k0"
+	tool key0 add "$NONCE_SPI" nai "$NONCE_NAI" home "$NONCE_HOME" \
+		ha "$HA_ADDR" key "$WORK/k0" replay nonce
 	tool peer add "$FA_ADDR" spi "$FA_SPI" key "$WORK/kfa"
 	tool kdc set mode stateful groups x25519,modp2048 seed "$WORK/seed"
 	ip netns exec "$HA" "$PY" "$AGENT" ha --addr "$HA_ADDR" \
 		--mn "$NAI,$HOME,$SPI,$WORK/k0,hmac-sha256" \
+		--mn "$NONCE_NAI,$NONCE_HOME,$NONCE_SPI,$WORK/k0,hmac-sha256,replay=nonce" \
 		--peer "$FA_ADDR,$FA_SPI,$WORK/kfa,hmac-sha256" \
+		--delay "$SLOW_LIFETIME:$SLOW_DELAY" \
 		--json-log "$WORK/ha.log" >"$WORK/ha.out" 2>&1 &
 	echo $! >"$WORK/agent.pid"
 	slowwait 30 grep -q '"ready"' "$WORK/ha.out"
@@ -293,20 +305,176 @@ step_group()
 	tool kdc set groups x25519,modp2048
 }
 
+# counters NAME...: "name=value ..." of the ha namespace, for the log.
+counters()
+{
+	local n out=
+
+	for n in "$@"; do out+="$n=$(stat "$n") "; done
+	echo "$out"
+}
+
+# The same request twice, back to back: the copy arrives while the agent has
+# the original (or, rarely, once it has answered): it is dropped (or gets
+# the same reply again), never 133, and the agent sees one request.
 step_replay()
 {
-	local out r0 c0
+	local out c0 t0 a0
 
 	c0=$(stat err_replay)
-	# The copy is denied by the module while the agent still has the
-	# original: the replies come in either order.
-	out=$(peer --mutate twice | jq -c -s 'sort_by(.code) | .[]')
+	t0=$(stat retransmissions)
+	a0=$(agent_requests)
+	out=$(peer --mutate twice) || :
 	echo "$out"
-	r0=$(head -1 <<<"$out")
-	expect "$r0" '.code == 0 and .mn_ha == "ok" and .mn_key1 != null'
-	expect "$(tail -1 <<<"$out")" '.code == 133 and .mn_ha == "ok" and
-		.mn_key1 == null and .ident != null'
+	counters err_replay retransmissions
+	expect "$(head -1 <<<"$out")" '.code == 0 and .mn_ha == "ok" and
+		.mn_key1 != null'
+	expect "$(sed -n 2p <<<"$out")" '.timeout == true or
+		.same_as_first == true'
+	[ "$(stat err_replay)" = "$c0" ]
+	[ "$(stat retransmissions)" = $((t0 + 1)) ]
+	[ "$(agent_requests)" = $((a0 + 1)) ]
+}
+
+# A retransmission of the request answered last gets that reply again, byte
+# for byte (protocol.rst 9.4 step 4); a replay that is not one gets 133.
+step_retransmit()
+{
+	local out c0 t0 a0 d0 i1
+
+	c0=$(stat err_replay)
+	t0=$(stat retransmissions)
+	a0=$(agent_requests)
+	d0=$(stat denials_sent)
+	out=$(peer --mode stateful --again same)
+	echo "$out"
+	counters err_replay retransmissions denials_sent
+	expect "$(head -1 <<<"$out")" '.code == 0 and .mn_ha == "ok" and
+		.mn_key1 != null'
+	expect "$(sed -n 2p <<<"$out")" '.code == 0 and .same_as_first == true'
+	[ "$(stat retransmissions)" = $((t0 + 1)) ]
+	[ "$(stat err_replay)" = "$c0" ]
+	[ "$(stat denials_sent)" = "$d0" ]
+	[ "$(agent_requests)" = $((a0 + 1)) ]
+
+	# The same Identification, other bytes: a replay.
+	out=$(peer --mode stateful --again changed)
+	echo "$out"
+	expect "$(head -1 <<<"$out")" '.code == 0 and .mn_ha == "ok"'
+	expect "$(sed -n 2p <<<"$out")" '.code == 133 and .mn_ha == "ok" and
+		.mn_key1 == null and .same_as_first == false'
 	[ "$(stat err_replay)" = $((c0 + 1)) ]
+	[ "$(stat retransmissions)" = $((t0 + 1)) ]
+
+	# An answered request that is not the last one, byte for byte: a
+	# replay (checked for a retransmission before the Identification).
+	out=$(peer --mode stateful --ident-low 17 --dump)
+	echo "$out"
+	expect "$(tail -1 <<<"$out")" '.code == 0'
+	i1=$(head -1 <<<"$out" | jq -r .request)
+	expect "$(peer --mode stateful --ident-low 18)" '.code == 0'
+	out=$(ip netns exec "$MN" "$PY" "$AGENT" send --to "$HA_ADDR" \
+		--src "$MN_ADDR" --hex "$i1")
+	echo "$out"
+	expect "$out" '.code == 133'
+	[ "$(stat err_replay)" = $((c0 + 2)) ]
+	[ "$(stat retransmissions)" = $((t0 + 1)) ]
+
+	# Too late for the cache (15 s): a replay.
+	out=$(peer --mode stateful --again same --again-after 17 --timeout 25)
+	echo "$out"
+	expect "$(sed -n 2p <<<"$out")" '.code == 133 and .mn_ha == "ok"'
+	[ "$(stat err_replay)" = $((c0 + 3)) ]
+	[ "$(stat retransmissions)" = $((t0 + 1)) ]
+}
+
+# Nonces: a retransmission is the request unchanged (RFC 5944 3.6.3), whose
+# nonce the reply has replaced; it gets the cached reply, not 133.
+step_retransmit_nonce()
+{
+	local out t0 a0 nonce
+
+	t0=$(stat retransmissions)
+	# No nonce yet: the module's 133 carries one; the agent has sent
+	# none either: its 133 carries the nonce the module then expects.
+	out=$(peer --spi "$NONCE_SPI" --nai "$NONCE_NAI" --home "$NONCE_HOME" \
+		--ident-low 7)
+	echo "$out"
+	expect "$out" '.code == 133 and .mn_ha == "ok"'
+	nonce=$(jq -r '.ident[0:8]' <<<"$out")
+	out=$(peer --spi "$NONCE_SPI" --nai "$NONCE_NAI" --home "$NONCE_HOME" \
+		--ident "${nonce}00000008")
+	echo "$out"
+	expect "$out" '.code == 133 and .mn_ha == "ok"'
+	nonce=$(jq -r '.ident[0:8]' <<<"$out")
+	a0=$(agent_requests)
+	out=$(peer --spi "$NONCE_SPI" --nai "$NONCE_NAI" --home "$NONCE_HOME" \
+		--ident "${nonce}00000009" --again same)
+	echo "$out"
+	counters retransmissions err_replay
+	expect "$(head -1 <<<"$out")" '.code == 0 and .mn_ha == "ok" and
+		.mn_key1 != null'
+	expect "$(sed -n 2p <<<"$out")" '.code == 0 and .same_as_first == true'
+	[ "$(stat retransmissions)" = $((t0 + 1)) ]
+	[ "$(agent_requests)" = $((a0 + 1)) ]
+}
+
+# The agent answers after the module stopped waiting (10 s): the answer is
+# dropped and counted, not sent plain with the mobile node's identity.
+step_late()
+{
+	local out n0 a0 b0 last
+
+	n0=$(stat err_no_pending)
+	a0=$(agent_requests)
+	b0=$(binding_keys)
+	out=$(peer --mode stateful --lifetime "$SLOW_LIFETIME" \
+		--timeout $((SLOW_DELAY + 4))) || :
+	echo "$out"
+	slowwait 20 sh -c "[ \"\$(ip netns exec $HA $TOOL -j stats |
+		jq .err_no_pending)\" -gt $n0 ]" || :
+	counters err_no_pending passed_plain rewritten
+	last=$(jq -c -s 'map(select(.event == "request")) | last' "$WORK/ha.log")
+	echo "agent: $last"
+	expect "$last" ".code == 0 and .lifetime == $SLOW_LIFETIME"
+	[ "$(agent_requests)" = $((a0 + 1)) ]
+	expect "$out" '.timeout == true'
+	[ "$(stat err_no_pending)" = $((n0 + 1)) ]
+	[ "$(binding_keys)" = "$b0" ]
+}
+
+# Protected requests whose framing the codec refuses (9.4 step 1): 134 with
+# a Message String, signed when an MN-HA extension names the KEY0; never the
+# agent's. A plain one goes to the agent unchanged.
+step_framing()
+{
+	local o0 a0 m0 d0 plain out
+
+	deny 134 err_malformed '.mn_ha == "none" and
+		(.message | test("MN-HA"))' peer --mutate no-mnha
+	deny 134 err_malformed '.mn_ha == "ok"' peer --mutate overrun
+	deny 134 err_malformed '.mn_ha == "ok"' peer --mutate dup-mnha
+
+	o0=$(stat passed_other)
+	a0=$(agent_requests)
+	m0=$(stat err_malformed)
+	d0=$(stat denials_sent)
+	# RFC 5944 fixed part and an NAI extension, no authentication.
+	plain=$("$PY" -c "import socket, struct, time
+nai = b'$NAI'
+print((struct.pack('>BBH4s4s4sQ', 1, 0, 600, socket.inet_aton('$HOME'),
+      socket.inet_aton('$HA_ADDR'), socket.inet_aton('$MN_ADDR'),
+      (int(time.time()) + 2208988800) << 32 | 5) +
+      bytes([131, len(nai)]) + nai).hex())")
+	out=$(ip netns exec "$MN" "$PY" "$AGENT" send --to "$HA_ADDR" \
+		--src "$MN_ADDR" --hex "$plain")
+	echo "$out"
+	counters passed_other err_malformed denials_sent
+	expect "$out" '.code == 131'
+	[ "$(agent_requests)" = $((a0 + 1)) ]
+	[ "$(stat passed_other)" -ge $((o0 + 1)) ]
+	[ "$(stat err_malformed)" = "$m0" ]
+	[ "$(stat denials_sent)" = "$d0" ]
 }
 
 step_dereg()
@@ -389,7 +557,7 @@ step_ratelimit()
 	[ "$(stat err_kdc)" = "$kdc0" ]
 }
 
-tap_plan 14
+tap_plan 18
 tap_run "setup: module in role ha, reference HA agent" step_setup
 tap_run "KEY0 fingerprint as protocol.rst 8.6.5" step_fpr
 tap_run "stateful KDC, co-located: KEY1 unwrapped, agent saw plain" \
@@ -402,7 +570,15 @@ tap_run "MODP-2048 through an FA: derived KEY3 = the FA's" step_dh modp14
 tap_run "failures: each code and counter, agent never sees them" \
 	step_failures
 tap_run "DH group not allowed: 129" step_group
-tap_run "replayed request: 133" step_replay
+tap_run "request sent twice: one answer, the copy a retransmission" \
+	step_replay
+tap_run "retransmission: the cached reply again; replays: 133" \
+	step_retransmit
+tap_run "nonces: a retransmission gets the cached reply" \
+	step_retransmit_nonce
+tap_run "agent's late reply: dropped and counted, never plain" step_late
+tap_run "protected request the codec refuses: 134, never the agent" \
+	step_framing
 tap_run "unauthenticated DH burst: rate-limited, no DH work" step_ratelimit
 tap_run "deregistration: protected reply without keys" step_dereg
 tap_run "agent's denial: protected, identity hidden" step_agent_denial

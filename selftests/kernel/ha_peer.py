@@ -15,6 +15,9 @@ FA of 9.1 (its NVSE offers and FA-HA authentication extension) and unwraps
 KEY2 and KEY3 for the FA.
 
 --mutate breaks the request in one way, to see the home agent deny it.
+--again sends a second request once the first is answered: the same bytes
+(a retransmission) or the same Identification with other bytes (a replay),
+and says whether its reply is the first reply byte for byte.
 """
 
 import argparse
@@ -49,6 +52,7 @@ MUTATIONS = (
     "flip-ke", "flip-auth", "resign-flip-nai", "resign-flip-ip",
     "nai-mismatch", "bad-offer", "reserved-vtype", "sa-in-request",
     "kdc-key", "low-spi", "fa-wrong-key", "fa-no-auth", "twice",
+    "no-mnha", "overrun", "dup-mnha",
 )
 
 
@@ -110,6 +114,8 @@ class Peer:
     def ident(self):
         if self.a.ident:
             return int(self.a.ident, 16)
+        if self.a.ident_low is not None:
+            return ((int(time.time()) + NTP_UNIX) << 32) | self.a.ident_low
         return ((int(time.time()) + NTP_UNIX) << 32) | \
             random.getrandbits(32)
 
@@ -184,6 +190,14 @@ class Peer:
         mnha_key = v.kdf(self.key0 if m != "wrong-key" else bytes(32),
                          b"mipkex mn-ha", struct.pack(">IQ", spi, ident), 256)
         msg = auth_ext(32, spi, mnha_key, body)
+        # Framing (3.1-3.3) the codec refuses: no MN-HA authentication
+        # extension; an extension running past the end; two MN-HA ones.
+        if m == "no-mnha":
+            msg = body
+        elif m == "overrun":
+            msg += bytes([134, 48, 0, 0])
+        elif m == "dup-mnha":
+            msg = auth_ext(32, spi, mnha_key, msg)
         if flip and not m.startswith("resign-"):
             b = bytearray(msg)
             b[offsets[flip][1] - 1] ^= 0x01
@@ -340,6 +354,9 @@ def main():
                              "modp15", "none"))
     ap.add_argument("--lifetime", type=int, default=600)
     ap.add_argument("--ident", help="Identification in hex")
+    ap.add_argument("--ident-low", type=lambda s: int(s, 0),
+                    help="a timestamp Identification (now) with these"
+                    " low-order 32 bits")
     ap.add_argument("--mutate", default="none", choices=MUTATIONS)
     ap.add_argument("--seed", help="semi-stateful seed (hex), to check")
     ap.add_argument("--fa-spi", type=lambda s: int(s, 0))
@@ -357,6 +374,12 @@ def main():
     ap.add_argument("--timeout", type=float, default=5.0)
     ap.add_argument("--dump", action="store_true",
                     help="print the request in hex too")
+    ap.add_argument("--again", choices=("same", "changed"),
+                    help="once the reply has come, send the same request"
+                    " again (same), or one with the same Identification"
+                    " and another lifetime (changed)")
+    ap.add_argument("--again-after", type=float, default=0.0,
+                    help="seconds to wait before --again")
     a = ap.parse_args()
     peer = Peer(a)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -384,7 +407,9 @@ def main():
         print(json.dumps({"sent": len(sent), "replies": n}))
         return 0
     rc = 0
-    for req in sent:
+    first = None
+    while sent:
+        req = sent.pop(0)
         try:
             rep = s.recv(65535)
         except socket.timeout:
@@ -396,7 +421,19 @@ def main():
             out = {"error": "%s: %s" % (type(e).__name__, e),
                    "reply": rep.hex()}
             rc = 1
+        if first is None:
+            first = rep
+        else:
+            out["same_as_first"] = rep == first
         print(json.dumps(out), flush=True)
+        if a.again and not sent and len(reqs) == 1:
+            time.sleep(a.again_after)
+            if a.again == "changed":
+                a.lifetime += 1
+                req = peer.build(struct.unpack_from(">Q", req, 16)[0])
+            s.sendto(req, (a.ha, 434))
+            sent.append(req)
+            reqs.append(req)
     return rc
 
 

@@ -13,8 +13,12 @@
 # and `mipkex decode --keys` with the HA's configuration must reveal them.
 # Then failures: each must be refused at the right node, counted, and leave
 # no binding: wrong KEY0, unknown SPI, a wrong FA-HA key, no acceptable
-# proposal; and an FA without the module still relays. (Replays and every
-# malformed element are the business of ha.sh and mnfa.sh.)
+# proposal; and an FA without the module still relays. Three more ways to
+# register: nonce-based replay protection (a second mobile node, carol, whose
+# KEY0 says nonce), the user-defined Diffie-Hellman group (vendor type 9,
+# `kdc set user-group`), and a co-located care-of address (the MN registers
+# directly with the HA, the FA only routes: MN-HA keys only). (Replays and
+# every malformed element are the business of ha.sh and mnfa.sh.)
 #
 #        mn                          fa                          ha
 #   mn0 10.0.1.1/24 --------- fa0 10.0.1.2/24
@@ -44,6 +48,10 @@ HA_ADDR=10.0.2.2
 HOME=10.0.3.1
 NAI=alice@example.org
 SPI=4097
+# The mobile node with nonce-based replay protection.
+CAROL_HOME=10.0.3.2
+CAROL_NAI=carol@example.org
+CAROL_SPI=4098
 FA_SPI=300
 MN_MAC=02:00:00:00:01:01
 FA0_MAC=02:00:00:00:01:02
@@ -51,7 +59,7 @@ FA1_MAC=02:00:00:00:02:01
 HA_MAC=02:00:00:00:02:02
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root"
-for c in jq tshark dumpcap; do
+for c in jq tshark dumpcap openssl; do
 	command -v "$c" >/dev/null || tap_skip_all "$c missing"
 done
 
@@ -159,7 +167,12 @@ step_topology()
 	"$TOOL" genkey >"$WORK/kfa"
 	"$TOOL" genkey >"$WORK/kbad"
 	"$TOOL" genkey >"$WORK/seed"
-	chmod 600 "$WORK"/k0 "$WORK"/kfa "$WORK"/kbad "$WORK"/seed
+	"$TOOL" genkey >"$WORK/kcarol"
+	chmod 600 "$WORK"/k0 "$WORK"/kfa "$WORK"/kbad "$WORK"/seed "$WORK"/kcarol
+	# A user-defined group (7.2): RFC 7919's 3072-bit prime, so that a
+	# minimum of 128 bits rules out MODP-2048 and leaves only it.
+	openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe3072 \
+		-out "$WORK/dh.pem" 2>/dev/null
 
 	tool "$MN" set role mn
 	tool "$FA" set role fa
@@ -168,6 +181,10 @@ step_topology()
 		key "$WORK/k0"
 	tool "$HA" key0 add "$SPI" nai "$NAI" home "$HOME" ha "$HA_ADDR" \
 		key "$WORK/k0"
+	tool "$MN" key0 add "$CAROL_SPI" nai "$CAROL_NAI" home "$CAROL_HOME" \
+		ha "$HA_ADDR" key "$WORK/kcarol" replay nonce
+	tool "$HA" key0 add "$CAROL_SPI" nai "$CAROL_NAI" home "$CAROL_HOME" \
+		ha "$HA_ADDR" key "$WORK/kcarol" replay nonce
 	tool "$HA" peer add "$FA_HA" spi "$FA_SPI" key "$WORK/kfa"
 	tool "$FA" peer add "$HA_ADDR" spi "$FA_SPI" key "$WORK/kfa"
 	tool "$HA" kdc set seed "$WORK/seed"
@@ -195,6 +212,7 @@ step_topology()
 
 	start_agent "$HA" ha ha --addr "$HA_ADDR" \
 		--mn "$NAI,$HOME,$SPI,$WORK/k0,hmac-sha256" \
+		--mn "$CAROL_NAI,$CAROL_HOME,$CAROL_SPI,$WORK/kcarol,hmac-sha256,replay=nonce" \
 		--peer "$FA_HA,$FA_SPI,$WORK/kfa,hmac-sha256"
 	start_agent "$FA" fa fa --addr "$FA_MN" --addr "$FA_HA" --coa "$FA_HA" \
 		--peer "$HA_ADDR" --spi "$FA_SPI" --key-file "$WORK/kfa" \
@@ -203,14 +221,14 @@ step_topology()
 	slowwait 60 agent_ready fa || { cat "$WORK/fa.err"; return 1; }
 }
 
-# check_pairs: each pair's key fingerprint agrees between its two ends, and
-# every node holds the pairs it takes part in.
+# check_pairs WITH_FA [HOME]: each pair's key fingerprint agrees between its
+# two ends, and every node holds the pairs it takes part in.
 check_pairs()
 {
 	bindings "$MN" >"$WORK/b_mn.json"
 	bindings "$FA" >"$WORK/b_fa.json"
 	bindings "$HA" >"$WORK/b_ha.json"
-	"$PY" - "$WORK" "$HOME" "$1" <<-'EOF'
+	"$PY" - "$WORK" "${2:-$HOME}" "$1" <<-'EOF'
 		import json, sys
 		work, home, want_fa = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 		def load(n):
@@ -244,6 +262,10 @@ check_pairs()
 		    assert "mn-fa" not in ha, ha
 		else:
 		    assert "mn-fa" not in mn and "fa-ha" not in ha, (mn, ha)
+		    d = json.load(open("%s/b_fa.json" % work))
+		    if isinstance(d, dict):
+		        d = d.get("bindings", d.get("list", [d]))
+		    assert not [x for x in d if x.get("home") == home], d
 	EOF
 }
 
@@ -294,6 +316,86 @@ no_bindings()
 			return 1
 		fi
 	done
+}
+
+# Nonces (RFC 5944 5.7.2): the first request carries no nonce the HA sent,
+# so the HA's module denies it (133, a new nonce), the agent, which has not
+# sent one either, denies the next (133, its nonce), and the module adopts
+# the agent's nonce: the third is accepted. A re-registration and the
+# deregistration then carry the nonce of the reply before: no resync.
+step_nonce()
+{
+	local n r
+
+	reset
+	register reg_nonce --spi "$CAROL_SPI" --key-file "$WORK/kcarol" \
+		--home "$CAROL_HOME" --nai "$CAROL_NAI" --ident nonce
+	accepted reg_nonce
+	r=$(tail -1 "$WORK/reg_nonce.json")
+	echo "resynchronisations: $(jq .resyncs <<<"$r")"
+	[ "$(jq .resyncs <<<"$r")" -ge 1 ]
+	check_pairs 1 "$CAROL_HOME"
+	n=$(jq .next_nonce <<<"$r")
+	register rereg_nonce --spi "$CAROL_SPI" --key-file "$WORK/kcarol" \
+		--home "$CAROL_HOME" --nai "$CAROL_NAI" --ident nonce --nonce "$n"
+	accepted rereg_nonce
+	r=$(tail -1 "$WORK/rereg_nonce.json")
+	[ "$(jq .resyncs <<<"$r")" = 0 ]
+	check_pairs 1 "$CAROL_HOME"
+	n=$(jq .next_nonce <<<"$r")
+	register dereg_nonce --spi "$CAROL_SPI" --key-file "$WORK/kcarol" \
+		--home "$CAROL_HOME" --nai "$CAROL_NAI" --ident nonce --nonce "$n" \
+		--dereg
+	accepted dereg_nonce
+	[ "$(jq .resyncs <"$WORK/dereg_nonce.json")" = 0 ]
+	no_bindings
+}
+
+# The user-defined group (vendor type 9): both ends configured with the same
+# prime and generator; MODP-2048 is below the minimum, so the MN offers it.
+step_user_group()
+{
+	reset
+	tool "$HA" kdc set mode dh groups modp2048 min-dh-bits 128 \
+		user-group "$WORK/dh.pem"
+	tool "$MN" kdc set mode dh groups modp2048 min-dh-bits 128 \
+		user-group "$WORK/dh.pem"
+	register reg_user
+	accepted reg_user
+	check_pairs 1
+	[ "$(tool "$HA" -j show bindings | jq -r '.. | objects |
+		select(.home? == "'"$HOME"'") | .dh_group? // .group? // empty' |
+		head -1)" != "" ] || tool "$HA" -j show bindings
+	register dereg_user --dereg
+	accepted dereg_user
+	no_bindings
+	tool "$HA" kdc set user-group none groups x25519 min-dh-bits 112
+	tool "$MN" kdc set user-group none groups x25519 min-dh-bits 112
+}
+
+# A co-located care-of address: the MN's agent sends to the HA directly
+# (the FA namespace only routes), so only the MN-HA pair is negotiated.
+step_colocated()
+{
+	local rc=0
+
+	reset
+	in_ns "$MN" "$PY" -S "$AGENT" mn --ha "$HA_ADDR" --home "$HOME" \
+		--nai "$NAI" --coa "$MN_ADDR" --spi "$SPI" \
+		--key-file "$WORK/k0" --auth hmac-sha256 --json --timeout 40 \
+		--retransmit 8 >"$WORK/reg_coloc.json" 2>"$WORK/reg_coloc.err" ||
+		rc=$?
+	echo "$rc" >"$WORK/reg_coloc.rc"
+	echo "mn reg_coloc (exit $rc): $(cat "$WORK/reg_coloc.json")"
+	accepted reg_coloc
+	check_pairs 0
+	in_ns "$MN" "$PY" -S "$AGENT" mn --ha "$HA_ADDR" --home "$HOME" \
+		--nai "$NAI" --coa "$MN_ADDR" --spi "$SPI" \
+		--key-file "$WORK/k0" --auth hmac-sha256 --json --timeout 40 \
+		--retransmit 8 --dereg >"$WORK/dereg_coloc.json" 2>&1 || rc=$?
+	echo "$rc" >"$WORK/dereg_coloc.rc"
+	accepted dereg_coloc
+	no_bindings
 }
 
 step_stateful() { mode_test stateful; }
@@ -426,7 +528,7 @@ step_fa_without_module()
 
 # The namespaces are made here: tap_run runs each step in a subshell.
 setup_ns MN FA HA
-tap_plan 11
+tap_plan 14
 tap_run "topology, roles, keys and reference agents" step_topology
 tap_run "stateful: accepted, every pair's keys agree, deregistered" step_stateful
 tap_run "semi-stateful: accepted, keys agree, deregistered" step_semi
@@ -436,6 +538,9 @@ tap_run "wrong KEY0: refused at the HA (err_auth), no binding" step_wrong_key0
 tap_run "unknown SPI: refused at the HA (err_unknown_spi)" step_unknown_spi
 tap_run "wrong FA-HA key: refused at the HA (err_fa_auth), no binding" step_wrong_faha
 tap_run "no acceptable proposal: 129 to the MN's agent, no binding" step_no_proposal
+tap_run "nonces: resynchronised, accepted, keys agree, deregistered" step_nonce
+tap_run "user-defined DH group (vendor type 9): accepted, keys agree" step_user_group
+tap_run "co-located care-of address: MN-HA keys only, no FA binding" step_colocated
 tap_run "an FA without the module relays; MN-HA keys only" step_fa_without_module
 tap_run "captures: no NAI or home address in any request; decode --keys shows them" step_hidden
 tap_exit

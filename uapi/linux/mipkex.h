@@ -270,13 +270,18 @@ enum mipkex_attr {
  * @MIPKEX_STAT_ERR_KDC: key generation or Diffie-Hellman failed (130)
  * @MIPKEX_STAT_ERR_RATELIMIT: dropped by the per-source rate limit
  * @MIPKEX_STAT_ERR_NO_PENDING: a reply that answers no request the module
- *	is waiting for
+ *	is waiting for (at a home agent: the agent's late answer to a request
+ *	that expired, dropped instead of leaving plain)
  * @MIPKEX_STAT_ERR_RESOURCE: no memory or no route while processing
  * @MIPKEX_STAT_SA_INSTALLED: XFRM SAs the module installed
  * @MIPKEX_STAT_SA_REMOVED: XFRM SAs it removed, or found removed by
  *	someone else or expired
  * @MIPKEX_STAT_ERR_XFRM: XFRM SAs or policies it could not install (the
  *	registration is refused: code 130 at an HA)
+ * @MIPKEX_STAT_RETRANSMISSIONS: home agent: retransmitted requests (the
+ *	same bytes from the same source as one answered last or pending),
+ *	answered again with the cached reply or dropped while the agent's
+ *	answer is pending
  * @__MIPKEX_STAT_MAX: one past the last counter
  *
  * At any instant, STOLEN_IN + STOLEN_OUT == REINJECTED_IN + REINJECTED_OUT +
@@ -317,6 +322,7 @@ enum mipkex_stat {
 	MIPKEX_STAT_SA_INSTALLED,
 	MIPKEX_STAT_SA_REMOVED,
 	MIPKEX_STAT_ERR_XFRM,
+	MIPKEX_STAT_RETRANSMISSIONS,
 	__MIPKEX_STAT_MAX
 };
 
