@@ -399,13 +399,63 @@ step_ping()
 	esp_only cap_faha "$FA_HA" "$HA_ADDR"
 }
 
+# udp_recv, udp_send: a one-way UDP stream from the FA (its care-of
+# address) to the home address, 50 datagrams a second, numbered, over the
+# MN-FA pair; the receiver on the MN reports how many came. One-way, nothing
+# tells the FA that the MN has the new keys: it switches after its 2 s, and
+# the MN must still accept the old SA until then.
+udp_recv()
+{
+	"$PY" - "$HOME" <<-'EOF'
+		import json, socket, sys
+		s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		s.bind((sys.argv[1], 9999))
+		s.settimeout(10)
+		print("ready", flush=True)
+		got = set()
+		try:
+		    while True:
+		        d, _ = s.recvfrom(64)
+		        got.add(int(d))
+		        if len(got) == 1:
+		            print("first", flush=True)
+		        if int(d) == 599:
+		            break
+		except socket.timeout:
+		    pass
+		print(json.dumps({"got": len(got),
+		                  "missing": sorted(set(range(600)) - got)[:20]}))
+	EOF
+}
+
+udp_send()
+{
+	"$PY" - "$HOME" "$FA_HA" <<-'EOF'
+		import socket, sys, time
+		s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		s.bind((sys.argv[2], 0))
+		t = time.monotonic()
+		for i in range(600):
+		    s.sendto(b"%d" % i, (sys.argv[1], 9999))
+		    t += 0.02
+		    time.sleep(max(0, t - time.monotonic()))
+	EOF
+}
+
 # A re-registration while the MN pings the HA and the HA pings the MN
-# (20 packets a second each): new SAs, new SPIs, no packet lost.
+# (20 packets a second each), and the FA streams UDP to the MN: new SAs,
+# new SPIs, no packet lost.
 step_rekey()
 {
 	local old new loss
 
 	old=$(tool "$HA" -j show sa | jq -c '[.[].spi] | sort')
+	export -f udp_recv udp_send
+	export PY HOME FA_HA
+	start_bg "$MN" udp_recv bash -c udp_recv
+	slowwait 30 grep -q ready "$WORK/udp_recv.out"
+	start_bg "$FA" udp_send bash -c udp_send
+	slowwait 30 grep -q first "$WORK/udp_recv.out"
 	start_bg "$MN" ping_mn ping -c 300 -i 0.05 -W 5 -I "$HOME" "$HA_ADDR"
 	start_bg "$HA" ping_ha ping -c 300 -i 0.05 -W 5 -I "$HA_ADDR" "$HOME"
 	slowwait 30 grep -q "icmp_seq=20 " "$WORK/ping_mn.out"
@@ -418,7 +468,11 @@ step_rekey()
 	[ "$old" != "$new" ]
 	wait "$(<"$WORK/ping_mn.pid")" || :
 	wait "$(<"$WORK/ping_ha.pid")" || :
-	rm -f "$WORK/ping_mn.pid" "$WORK/ping_ha.pid"
+	wait "$(<"$WORK/udp_send.pid")" || :
+	wait "$(<"$WORK/udp_recv.pid")" || :
+	rm -f "$WORK"/ping_*.pid "$WORK"/udp_*.pid
+	tail -n 1 "$WORK/udp_recv.out"
+	[ "$(tail -n 1 "$WORK/udp_recv.out" | jq .got)" = 600 ]
 	tail -n 3 "$WORK/ping_mn.out" "$WORK/ping_ha.out"
 	for p in ping_mn ping_ha; do
 		loss=$(sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p' "$WORK/$p.out")
