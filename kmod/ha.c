@@ -37,6 +37,7 @@
 #include "negotiate.h"
 #include "packet.h"
 #include "protect.h"
+#include "xfrm.h"
 
 /* RFC 5944 reply codes the home agent's module sends (protocol.rst 9.3). */
 #define MIPKEX_CODE_KDC_FAILED		130
@@ -693,7 +694,10 @@ static int mipkex_ha_put_mn_side(struct mipkex_ha_rp *rp, struct mipkex_wbuf *w,
 	err = mipkex_ha_negotiate(&o, &rp->pol, lifetime, &rp->ng);
 	if (err)
 		return err;
-	/* The home agent's inbound SPIs: distinct, none a peer's (6.2). */
+	/*
+	 * The home agent's inbound SPIs: distinct, none a peer's, none of an
+	 * SA it already has (6.2).
+	 */
 	for (i = 1; i <= 3; i++)
 		for (j = 0; rp->ng.ok[i] && j < rp->ng.c[i].n_sa; j++) {
 			used[n++] = rp->ng.c[i].sa[j].peer_spi;
@@ -702,7 +706,8 @@ static int mipkex_ha_put_mn_side(struct mipkex_ha_rp *rp, struct mipkex_wbuf *w,
 		}
 	for (i = 1; i <= 3; i += 2)
 		for (j = 0; rp->ng.ok[i] && j < rp->ng.c[i].n_sa; j++) {
-			rp->ng.c[i].sa[j].own_spi = mipkex_ha_spi(used, n);
+			rp->ng.c[i].sa[j].own_spi =
+				mipkex_xfrm_spi_new(rp->ctx->mn->net, used, n);
 			used[n++] = rp->ng.c[i].sa[j].own_spi;
 		}
 	for (i = 0; i < 3; i++)
