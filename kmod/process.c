@@ -13,6 +13,13 @@
  *	ha    LOCAL_IN   request  mipkex_ha_request_in()   unprotect
  *	ha    LOCAL_OUT  reply    mipkex_ha_reply_out()    protect, deliver keys
  *
+ * A registration message whose extensions mipkex_wire_parse() refuses goes
+ * to a handler only where protocol.rst 9.4 says what to do with it:
+ *
+ *	mn    LOCAL_IN   reply    mipkex_mn_reply_unparsed()  a foreign
+ *	                          agent's denial (no MN-HA authentication
+ *	                          extension) to restore, or a malformed reply
+ *
  * Anything else (other directions, other message types, datagrams that are
  * not well-formed registration messages) goes back unchanged: the local
  * agent, or the peer, deals with it as RFC 5944 says.
@@ -53,6 +60,17 @@ static mipkex_handler_t mipkex_handler(u8 role, unsigned int hook, u8 type)
 	return NULL;
 }
 
+/* The handler of a message whose extensions do not parse (ctx->parse_err). */
+static mipkex_handler_t mipkex_handler_unparsed(u8 role, unsigned int hook,
+						u8 type)
+{
+	if (hook != NF_INET_LOCAL_IN)
+		return NULL;
+	if (role == MIPKEX_ROLE_MN && type == MIPKEX_MSG_RRP)
+		return mipkex_mn_reply_unparsed;
+	return NULL;
+}
+
 /**
  * mipkex_process() - give a stolen datagram to its role handler
  * @mn: the namespace's state
@@ -72,8 +90,16 @@ enum mipkex_verdict mipkex_process(struct mipkex_net *mn, struct sk_buff *skb,
 	struct mipkex_ctx ctx;
 
 	if (mipkex_pkt_open(&ctx, mn, skb, hook)) {
-		mipkex_stat_inc(mn, MIPKEX_STAT_PASSED_OTHER);
-		return MIPKEX_VERDICT_PASS;
+		/* Not a message at all, or extensions that do not parse. */
+		handler = ctx.parse_err && ctx.msg.fixed_len ?
+			  mipkex_handler_unparsed(READ_ONCE(mn->role), hook,
+						  ctx.msg.type) : NULL;
+		verdict = handler ? handler(&ctx) : MIPKEX_VERDICT_PASS;
+		if (verdict == MIPKEX_VERDICT_PASS)
+			mipkex_stat_inc(mn, ctx.rewritten ?
+					MIPKEX_STAT_REWRITTEN :
+					MIPKEX_STAT_PASSED_OTHER);
+		return verdict;
 	}
 	handler = mipkex_handler(READ_ONCE(mn->role), hook, ctx.msg.type);
 	if (!handler) {

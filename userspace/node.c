@@ -46,6 +46,7 @@ static const char *const stat_names[] = {
 	[MIPKEX_STAT_ERR_RATELIMIT] = "err_ratelimit",
 	[MIPKEX_STAT_ERR_NO_PENDING] = "err_no_pending",
 	[MIPKEX_STAT_ERR_RESOURCE] = "err_resource",
+	[MIPKEX_STAT_FA_DENIALS] = "fa_denials",
 };
 
 /*

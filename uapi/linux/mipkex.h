@@ -257,6 +257,9 @@ enum mipkex_attr {
  * @MIPKEX_STAT_ERR_NO_PENDING: a reply that answers no request the module
  *	is waiting for
  * @MIPKEX_STAT_ERR_RESOURCE: no memory or no route while processing
+ * @MIPKEX_STAT_FA_DENIALS: mobile node: foreign agents' denials (codes
+ *	64-127, without an MN-HA authentication extension) of a pending
+ *	protected request, restored for the agent
  * @__MIPKEX_STAT_MAX: one past the last counter
  *
  * At any instant, STOLEN_IN + STOLEN_OUT == REINJECTED_IN + REINJECTED_OUT +
@@ -294,6 +297,7 @@ enum mipkex_stat {
 	MIPKEX_STAT_ERR_RATELIMIT,
 	MIPKEX_STAT_ERR_NO_PENDING,
 	MIPKEX_STAT_ERR_RESOURCE,
+	MIPKEX_STAT_FA_DENIALS,
 	__MIPKEX_STAT_MAX
 };
 
