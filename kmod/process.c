@@ -8,6 +8,7 @@
  *	role  hook       message  handler
  *	mn    LOCAL_OUT  request  mipkex_mn_request_out()  protect
  *	mn    LOCAL_IN   reply    mipkex_mn_reply_in()     unprotect
+ *	fa    LOCAL_IN   request  mipkex_fa_request_in()   check the MN's request
  *	fa    LOCAL_OUT  request  mipkex_fa_request_out()  add the FA's offers
  *	fa    LOCAL_IN   reply    mipkex_fa_reply_in()     take the FA's keys
  *	ha    LOCAL_IN   request  mipkex_ha_request_in()   unprotect
@@ -19,6 +20,8 @@
  *	mn    LOCAL_IN   reply    mipkex_mn_reply_unparsed()  a foreign
  *	                          agent's denial (no MN-HA authentication
  *	                          extension) to restore, or a malformed reply
+ *	fa    LOCAL_IN   request  mipkex_fa_request_in()      deny a malformed
+ *	                          protected request
  *
  * Anything else (other directions, other message types, datagrams that are
  * not well-formed registration messages) goes back unchanged: the local
@@ -45,6 +48,8 @@ static mipkex_handler_t mipkex_handler(u8 role, unsigned int hook, u8 type)
 			return mipkex_mn_reply_in;
 		break;
 	case MIPKEX_ROLE_FA:
+		if (!out && type == MIPKEX_MSG_RRQ)
+			return mipkex_fa_request_in;
 		if (out && type == MIPKEX_MSG_RRQ)
 			return mipkex_fa_request_out;
 		if (!out && type == MIPKEX_MSG_RRP)
@@ -68,6 +73,8 @@ static mipkex_handler_t mipkex_handler_unparsed(u8 role, unsigned int hook,
 		return NULL;
 	if (role == MIPKEX_ROLE_MN && type == MIPKEX_MSG_RRP)
 		return mipkex_mn_reply_unparsed;
+	if (role == MIPKEX_ROLE_FA && type == MIPKEX_MSG_RRQ)
+		return mipkex_fa_request_in;
 	return NULL;
 }
 
