@@ -13,6 +13,7 @@
  * touch a namespace's entries.
  */
 
+#include <linux/in.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -27,8 +28,15 @@
 #include "packet.h"
 #include "protect.h"
 
-/* RFC 5944 reply code of the FA: poorly formed reply. */
+/* Reply codes of the FA (RFC 5944, RFC 3115; protocol.rst 9.3). */
+#define MIPKEX_CODE_FA_POORLY_FORMED_REQUEST	70
 #define MIPKEX_CODE_FA_POORLY_FORMED_REPLY	71
+#define MIPKEX_CODE_FA_CVSE_MN			100
+#define MIPKEX_CODE_FA_CVSE_HA			101
+/* RFC 4917 Message String sub-type: from a foreign agent. */
+#define MIPKEX_MSG_STRING_FA			2
+/* A denial of the FA: fixed part, NAI extension, Message String. */
+#define MIPKEX_FA_DENIAL_MAX	(MIPKEX_RRP_FIXED_LEN + 2 + 255 + 2 + 1 + 64)
 
 /**
  * struct mipkex_fa_peer - a copy of an FA-HA peer, taken under RCU
@@ -169,6 +177,165 @@ static bool mipkex_fa_peer_get(struct mipkex_net *mn, __be32 addr,
 static size_t mipkex_fa_ext_size(const struct mipkex_ext *ext)
 {
 	return ext->hdr_len + ext->len;
+}
+
+static void mipkex_fa_put_msg_string(struct mipkex_wbuf *w, const char *why)
+{
+	u8 s[1 + 64];
+	size_t n = strnlen(why, sizeof(s) - 1);
+
+	s[0] = MIPKEX_MSG_STRING_FA;
+	memcpy(s + 1, why, n);
+	mipkex_wire_put_ext(w, MIPKEX_EXT_MSG_STRING, s, 1 + n);
+}
+
+/* Whether a CVSE of @vendor has a reserved vendor type (section 4). */
+static bool mipkex_fa_reserved_vtype(const struct mipkex_ext *ext, u32 vendor)
+{
+	return ext->type == MIPKEX_EXT_CVSE && ext->vendor == vendor &&
+	       (!ext->vtype || ext->vtype > MIPKEX_VT_MAX);
+}
+
+/* A key exchange payload of vendor type 10 that is not empty (7.3). */
+static bool mipkex_fa_kdc_not_empty(const struct mipkex_ext *ext)
+{
+	struct mipkex_ke ke;
+
+	return ext->type && ext->vtype == MIPKEX_VT_KE_KDC &&
+	       (mipkex_elem_ke(ext, &ke) || ke.spi || ke.key_len);
+}
+
+/*
+ * Deny a request of the mobile node in the agent's stead (9.4, foreign
+ * agent 1.): code @code, lifetime 0, the request's home address, home agent
+ * address and Identification, its NAI extension (@nai, when it had one)
+ * echoed, a Message String; no authentication extension (RFC 5944). Sent
+ * from where the request went to where it came from.
+ */
+static enum mipkex_verdict mipkex_fa_deny(struct mipkex_ctx *ctx,
+					  const struct mipkex_ext *nai,
+					  u8 code, const char *text)
+{
+	struct mipkex_net *mn = ctx->mn;
+	__be32 saddr = ctx->daddr, ha;
+	struct mipkex_msg r;
+	struct mipkex_wbuf w;
+	u8 *buf;
+	int err = -ENOMEM;
+
+	mipkex_stat_inc(mn, MIPKEX_STAT_ERR_MALFORMED);
+	buf = kmalloc(MIPKEX_FA_DENIAL_MAX, GFP_KERNEL);
+	if (!buf)
+		goto out;
+	mipkex_wbuf_init(&w, buf, MIPKEX_FA_DENIAL_MAX);
+	memset(&r, 0, sizeof(r));
+	r.type = MIPKEX_MSG_RRP;
+	r.code = code;
+	memcpy(r.home, ctx->msg.home, 4);
+	memcpy(r.ha, ctx->msg.ha, 4);
+	r.id = ctx->msg.id;
+	mipkex_wire_put_fixed(&w, &r);
+	if (nai->type)
+		mipkex_wire_put_ext(&w, MIPKEX_EXT_NAI, nai->data, nai->len);
+	mipkex_fa_put_msg_string(&w, text);
+	/* A request sent to a broadcast address: answer from our own. */
+	if (ipv4_is_multicast(saddr) || ipv4_is_lbcast(saddr))
+		saddr = 0;
+	err = w.err ? -EMSGSIZE :
+	      mipkex_pkt_send(mn->net, saddr, ctx->saddr,
+			      htons(MIPKEX_MIP_PORT), ctx->sport, buf, w.len);
+	kfree(buf);
+out:
+	if (err) {
+		mipkex_stat_inc(mn, MIPKEX_STAT_ERR_RESOURCE);
+	} else {
+		mipkex_stat_inc(mn, MIPKEX_STAT_DENIALS_SENT);
+		memcpy(&ha, ctx->msg.ha, 4);
+		mipkex_event_denied(mn, 0, ha, NULL, code, text);
+	}
+	return MIPKEX_VERDICT_DROP;
+}
+
+/*
+ * Section 4 at the FA for a request of the mobile node, whose framing
+ * parsed: vendor type 4 appears only in a reply that accepts, and every
+ * NVSE element only between the FA and the home agent (the mobile node's
+ * request has no FA-HA authentication extension to cover one); a vendor
+ * type 10 is empty. The identity elements are not opened.
+ */
+static bool mipkex_fa_request_ok(const struct mipkex_ctx *ctx, u32 vendor,
+				 struct mipkex_elems *el)
+{
+	unsigned int i;
+
+	if (mipkex_elem_scan(ctx->data, ctx->len, &ctx->msg, vendor, el))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(el->mn_sa); i++)
+		if (el->mn_sa[i].type || el->fa_sa[i].type)
+			return false;
+	for (i = 0; i < ARRAY_SIZE(el->fa_sa_payload); i++)
+		if (el->fa_sa_payload[i].type)
+			return false;
+	return !mipkex_fa_kdc_not_empty(&el->ke);
+}
+
+/**
+ * mipkex_fa_request_in() - check a request of the mobile node before the
+ *	agent sees it (9.4, foreign agent 1.)
+ * @ctx: the datagram, at LOCAL_IN; its extensions may not have parsed
+ *	(@ctx->parse_err)
+ *
+ * A request without a CVSE of the vendor is plain RFC 5944 and passes
+ * unchanged, whatever its framing (the agent answers it as RFC 5944 says).
+ * A protected one is checked (framing, section 4) and passes unchanged, or
+ * is denied with 70, or 100 for a reserved vendor type in a CVSE, by a
+ * denial the module sends itself; the agent never sees it.
+ *
+ * Return: the worker's next step.
+ */
+enum mipkex_verdict mipkex_fa_request_in(struct mipkex_ctx *ctx)
+{
+	u32 vendor = READ_ONCE(ctx->mn->vendor);
+	struct mipkex_ext ext, nai = {};
+	struct mipkex_elems *el;
+	struct mipkex_ext_iter it;
+	bool protected = false, reserved = false, ok;
+	struct mipkex_msg m;
+
+	/* What precedes a framing error is enough to tell who it is for. */
+	mipkex_wire_parse_no_mn_ha(ctx->data, ctx->len, &m);
+	mipkex_ext_iter_init(&it, ctx->data, ctx->len, ctx->msg.fixed_len);
+	while (mipkex_ext_next(&it, &ext) > 0) {
+		if (ext.type == MIPKEX_EXT_NAI && !nai.type &&
+		    (!m.mn_ha_off || ext.off < m.mn_ha_off))
+			nai = ext;
+		if (ext.type != MIPKEX_EXT_CVSE || ext.vendor != vendor)
+			continue;
+		protected = true;
+		reserved |= mipkex_fa_reserved_vtype(&ext, vendor);
+	}
+	if (!protected)
+		return MIPKEX_VERDICT_PASS;
+
+	if (ctx->parse_err)
+		return mipkex_fa_deny(ctx, &nai,
+				      MIPKEX_CODE_FA_POORLY_FORMED_REQUEST,
+				      "poorly formed request");
+	if (reserved)
+		return mipkex_fa_deny(ctx, &nai, MIPKEX_CODE_FA_CVSE_MN,
+				      "vendor extension not understood");
+	el = kmalloc(sizeof(*el), GFP_KERNEL);
+	if (!el) {
+		mipkex_stat_inc(ctx->mn, MIPKEX_STAT_ERR_RESOURCE);
+		return MIPKEX_VERDICT_DROP;
+	}
+	ok = mipkex_fa_request_ok(ctx, vendor, el);
+	kfree(el);
+	if (!ok)
+		return mipkex_fa_deny(ctx, &nai,
+				      MIPKEX_CODE_FA_POORLY_FORMED_REQUEST,
+				      "poorly formed request");
+	return MIPKEX_VERDICT_PASS;
 }
 
 static u32 mipkex_fa_random_spi(u32 other)
@@ -471,12 +638,13 @@ static int mipkex_fa_keys(const struct mipkex_ctx *ctx,
 
 /*
  * The reply for the agent: the NVSEs of the vendor removed, the FA-HA
- * authentication extension re-signed; or, for a malformed reply, a denial
- * with code 71 that the agent relays to the mobile node (9.4).
+ * authentication extension re-signed; or, for a malformed reply (@deny not
+ * 0), a denial with code @deny (71, or 101) and a Message String that the
+ * agent relays to the mobile node (9.4).
  */
 static int mipkex_fa_plain_reply(struct mipkex_ctx *ctx,
 				 const struct mipkex_fa_peer *peer, u32 vendor,
-				 bool deny)
+				 u8 deny)
 {
 	const struct mipkex_msg *m = &ctx->msg;
 	struct mipkex_ext_iter it;
@@ -484,19 +652,23 @@ static int mipkex_fa_plain_reply(struct mipkex_ctx *ctx,
 	struct mipkex_ext ext;
 	struct mipkex_wbuf w;
 	size_t covered = 0;
+	const char *text = NULL;
 	bool nai = false;
 	u8 *out, *a = NULL;
 	int err;
 
-	out = kmalloc(ctx->len + 2 + MIPKEX_AUTH_SPI_LEN + MIPKEX_AUTH_MAX_LEN,
-		      GFP_KERNEL);
+	out = kmalloc(ctx->len + MIPKEX_FA_DENIAL_MAX + 2 + MIPKEX_AUTH_SPI_LEN +
+		      MIPKEX_AUTH_MAX_LEN, GFP_KERNEL);
 	if (!out)
 		return -ENOMEM;
-	mipkex_wbuf_init(&w, out, ctx->len + 2 + MIPKEX_AUTH_SPI_LEN +
-			 MIPKEX_AUTH_MAX_LEN);
+	mipkex_wbuf_init(&w, out, ctx->len + MIPKEX_FA_DENIAL_MAX + 2 +
+			 MIPKEX_AUTH_SPI_LEN + MIPKEX_AUTH_MAX_LEN);
 	if (deny) {
+		text = deny == MIPKEX_CODE_FA_CVSE_HA ?
+		       "vendor extension not understood" :
+		       "poorly formed reply";
 		fixed = *m;
-		fixed.code = MIPKEX_CODE_FA_POORLY_FORMED_REPLY;
+		fixed.code = deny;
 		fixed.lifetime = 0;
 		mipkex_wire_put_fixed(&w, &fixed);
 	} else {
@@ -505,6 +677,8 @@ static int mipkex_fa_plain_reply(struct mipkex_ctx *ctx,
 	mipkex_ext_iter_init(&it, ctx->data, ctx->len, m->fixed_len);
 	while (mipkex_ext_next(&it, &ext) > 0) {
 		if (ext.off == m->fa_ha_off) {
+			if (deny)
+				mipkex_fa_put_msg_string(&w, text);
 			a = mipkex_wire_put_auth(&w, MIPKEX_EXT_FA_HA_AUTH,
 						 peer->spi,
 						 mipkex_auth_len(peer->auth),
@@ -570,7 +744,7 @@ enum mipkex_verdict mipkex_fa_reply_in(struct mipkex_ctx *ctx)
 	struct mipkex_ext_iter it;
 	struct mipkex_ext ext, faha = {};
 	struct mipkex_elems *el = NULL;
-	bool nvse = false, insecure, deny = false;
+	bool nvse = false, insecure, deny = false, reserved = false;
 	enum mipkex_stat why = MIPKEX_STAT_ERR_MALFORMED;
 	__be32 home, ha;
 	int err = 0;
@@ -584,6 +758,7 @@ enum mipkex_verdict mipkex_fa_reply_in(struct mipkex_ctx *ctx)
 		else if (ext.type == MIPKEX_EXT_NVSE && ext.vendor == vendor &&
 			 ext.off > m->mn_ha_off)
 			nvse = true;
+		reserved |= mipkex_fa_reserved_vtype(&ext, vendor);
 	}
 	/*
 	 * An accepted deregistration ends the FA's binding whether or not the
@@ -618,12 +793,6 @@ enum mipkex_verdict mipkex_fa_reply_in(struct mipkex_ctx *ctx)
 		memzero_explicit(&peer, sizeof(peer));
 		return MIPKEX_VERDICT_PASS;
 	}
-	if (!nvse) {
-		kfree(p);
-		memzero_explicit(&peer, sizeof(peer));
-		return MIPKEX_VERDICT_PASS;
-	}
-
 	rcu_read_lock();
 	conf = rcu_dereference(ctx->mn->kdc);
 	insecure = conf->insecure;
@@ -636,13 +805,17 @@ enum mipkex_verdict mipkex_fa_reply_in(struct mipkex_ctx *ctx)
 		err = -ENOMEM;
 		goto rewrite;
 	}
-	if (mipkex_elem_scan(ctx->data, ctx->len, m, vendor, el)) {
+	/* Section 4 on both sides, those without an NVSE included. */
+	if (reserved || mipkex_elem_scan(ctx->data, ctx->len, m, vendor, el) ||
+	    mipkex_fa_kdc_not_empty(&el->ke) ||
+	    (m->code > 1 && el->ke.type)) {
 		deny = true;
 		goto rewrite;
 	}
 	if (m->code > 1 || !m->lifetime) {
 		/* Keys and answers only in a reply that accepts (5.4). */
 		if (el->fa_sa[0].type || el->fa_sa[1].type ||
+		    el->mn_sa[0].type || el->mn_sa[2].type ||
 		    el->fa_sa_payload[2].type || el->fa_sa_payload[3].type)
 			deny = true;
 		else if (m->code <= 1)
@@ -707,12 +880,17 @@ enum mipkex_verdict mipkex_fa_reply_in(struct mipkex_ctx *ctx)
 rewrite:
 	if (deny)
 		mipkex_stat_inc(ctx->mn, why);
+	if (!err && !deny && !nvse)	/* nothing of the FA's: unchanged */
+		goto out;
 	if (!err)
-		err = mipkex_fa_plain_reply(ctx, &peer, vendor, deny);
+		err = mipkex_fa_plain_reply(ctx, &peer, vendor, !deny ? 0 :
+					    reserved ? MIPKEX_CODE_FA_CVSE_HA :
+					    MIPKEX_CODE_FA_POORLY_FORMED_REPLY);
 	if (!err)
 		ctx->rewritten = true;
 	else
 		mipkex_stat_inc(ctx->mn, MIPKEX_STAT_ERR_RESOURCE);
+out:
 	kfree(el);
 	kfree(p);
 	kfree_sensitive(info);

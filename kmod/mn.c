@@ -1025,3 +1025,119 @@ out:
 	memzero_explicit(c, sizeof(c));
 	return err ? MIPKEX_VERDICT_DROP : MIPKEX_VERDICT_PASS;
 }
+
+/*
+ * A foreign agent's denial restored for the agent (9.4, mobile node 3.):
+ * the home address and the NAI extension of the pending request put back,
+ * the vendor's extensions and an MN-FA authentication extension (which
+ * could no longer verify) removed, everything else kept.
+ */
+static int mipkex_mn_fa_denial(struct mipkex_ctx *ctx,
+			       const struct mipkex_mn_pending *p, u32 vendor)
+{
+	const struct mipkex_msg *m = &ctx->msg;
+	size_t cap = ctx->len + sizeof(p->nai_ext);
+	struct mipkex_ext_iter it;
+	struct mipkex_msg fixed;
+	struct mipkex_ext ext;
+	struct mipkex_wbuf w;
+	bool nai_done = false;
+	u8 *out;
+	int err;
+
+	out = kmalloc(cap, GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	fixed = *m;
+	if (!get_unaligned((u32 *)m->home))
+		memcpy(fixed.home, &p->home, 4);
+	mipkex_wbuf_init(&w, out, cap);
+	mipkex_wire_put_fixed(&w, &fixed);
+	mipkex_ext_iter_init(&it, ctx->data, ctx->len, m->fixed_len);
+	while (mipkex_ext_next(&it, &ext) > 0) {
+		if (mipkex_is_vse(&ext, vendor) ||
+		    ext.type == MIPKEX_EXT_MN_FA_AUTH)
+			continue;
+		if (ext.type == MIPKEX_EXT_NAI && !nai_done) {
+			nai_done = true;
+			mipkex_wbuf_put(&w, p->nai_ext, p->nai_ext_len);
+			continue;
+		}
+		mipkex_wbuf_put(&w, ctx->data + ext.off, mipkex_ext_size(&ext));
+	}
+	err = w.err ? -ENOSPC : mipkex_pkt_replace(ctx, out,
+						    (unsigned int)w.len);
+	/* In place, without the MN-HA authentication extension it never had. */
+	if (err == -MIPKEX_WIRE_E_NO_MN_HA_AUTH ||
+	    err == -MIPKEX_WIRE_E_AUTH_ORDER)
+		err = 0;
+	kfree(out);
+	return err;
+}
+
+/**
+ * mipkex_mn_reply_unparsed() - a reply whose extensions mipkex_wire_parse()
+ *	refuses (9.4, mobile node 3.)
+ * @ctx: the datagram, at LOCAL_IN, @ctx->parse_err set
+ *
+ * A reply that answers no pending request is not the module's: it passes
+ * unchanged. One that does is a foreign agent's denial (codes 64-127,
+ * without an MN-HA authentication extension, RFC 5944), handed to the agent
+ * with the NAI extension and home address of the request, which stays
+ * pending; anything else is discarded, the request staying pending.
+ *
+ * Return: the worker's next step.
+ */
+enum mipkex_verdict mipkex_mn_reply_unparsed(struct mipkex_ctx *ctx)
+{
+	u32 vendor = READ_ONCE(ctx->mn->vendor);
+	enum mipkex_stat why = MIPKEX_STAT_ERR_MALFORMED;
+	struct mipkex_elems *el = NULL;
+	struct mipkex_mn_pending *p;
+	struct mipkex_mn_key0 k;
+	char text[64];
+	__be32 ha;
+
+	memcpy(&ha, ctx->msg.ha, 4);
+	p = mipkex_mn_pending_take(ctx->mn, ha, ctx->msg.id);
+	if (!p)
+		return MIPKEX_VERDICT_PASS;
+
+	if (mipkex_wire_parse_no_mn_ha(ctx->data, ctx->len, &ctx->msg))
+		goto keep;
+	/* Parsed without an MN-HA authentication extension: an FA's? */
+	if (ctx->msg.code < 64 || ctx->msg.code > 127) {
+		why = MIPKEX_STAT_ERR_AUTH;
+		goto keep;
+	}
+	el = kmalloc(sizeof(*el), GFP_KERNEL);
+	if (!el) {
+		why = MIPKEX_STAT_ERR_RESOURCE;
+		goto keep;
+	}
+	/* Nothing of the vendor's: a CVSE could only be misplaced here. */
+	if (mipkex_elem_scan(ctx->data, ctx->len, &ctx->msg, vendor, el) ||
+	    el->n_elems)
+		goto keep;
+	if (mipkex_mn_fa_denial(ctx, p, vendor)) {
+		why = MIPKEX_STAT_ERR_RESOURCE;
+		goto keep;
+	}
+	mipkex_stat_inc(ctx->mn, MIPKEX_STAT_FA_DENIALS);
+	memset(&k, 0, sizeof(k));
+	mipkex_mn_key0_get(ctx->mn, p->key0_spi, &k);
+	mipkex_mn_why(ctx, text, sizeof(text));
+	mipkex_event_denied(ctx->mn, p->home ? p->home : k.home, ha,
+			    k.nai_len ? k.nai : NULL, ctx->msg.code, text);
+	memzero_explicit(&k, sizeof(k));
+	/* Unauthenticated: the request stays pending (9.4, 2.). */
+	mipkex_mn_pending_put_back(p);
+	kfree(el);
+	return MIPKEX_VERDICT_PASS;
+
+keep:
+	mipkex_stat_inc(ctx->mn, why);
+	mipkex_mn_pending_put_back(p);
+	kfree(el);
+	return MIPKEX_VERDICT_DROP;
+}

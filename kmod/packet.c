@@ -82,6 +82,7 @@ int mipkex_pkt_open(struct mipkex_ctx *ctx, struct mipkex_net *mn,
 	ctx->data = (u8 *)(uh + 1);
 	ctx->len = ulen - sizeof(*uh);
 	err = mipkex_wire_parse(ctx->data, ctx->len, &ctx->msg);
+	ctx->parse_err = err;
 	return err > 0 ? -err : err;
 }
 

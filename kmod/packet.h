@@ -40,6 +40,9 @@ enum mipkex_verdict {
  * @len: its length
  * @msg: @data parsed by mipkex_wire_parse()
  * @rewritten: set by mipkex_pkt_replace()
+ * @parse_err: what mipkex_wire_parse() said of @data (0 or a negative
+ *	&enum mipkex_wire_err); when it is not 0, @msg holds what was found
+ *	before the error
  */
 struct mipkex_ctx {
 	struct mipkex_net *mn;
@@ -53,6 +56,7 @@ struct mipkex_ctx {
 	unsigned int len;
 	struct mipkex_msg msg;
 	bool rewritten;
+	int parse_err;
 };
 
 /* packet.c */
@@ -73,6 +77,8 @@ enum mipkex_verdict mipkex_mn_request_out(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_mn_reply_in(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_fa_request_out(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_fa_reply_in(struct mipkex_ctx *ctx);
+enum mipkex_verdict mipkex_fa_request_in(struct mipkex_ctx *ctx);
+enum mipkex_verdict mipkex_mn_reply_unparsed(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_ha_request_in(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_ha_request_malformed(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_ha_reply_out(struct mipkex_ctx *ctx);

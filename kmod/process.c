@@ -8,16 +8,26 @@
  *	role  hook       message  handler
  *	mn    LOCAL_OUT  request  mipkex_mn_request_out()  protect
  *	mn    LOCAL_IN   reply    mipkex_mn_reply_in()     unprotect
+ *	fa    LOCAL_IN   request  mipkex_fa_request_in()   check the MN's request
  *	fa    LOCAL_OUT  request  mipkex_fa_request_out()  add the FA's offers
  *	fa    LOCAL_IN   reply    mipkex_fa_reply_in()     take the FA's keys
  *	ha    LOCAL_IN   request  mipkex_ha_request_in()   unprotect
  *	ha    LOCAL_OUT  reply    mipkex_ha_reply_out()    protect, deliver keys
  *
+ * A registration message whose extensions mipkex_wire_parse() refuses goes
+ * to a handler only where protocol.rst 9.4 says what to do with it:
+ *
+ *	mn    LOCAL_IN   reply    mipkex_mn_reply_unparsed()  a foreign
+ *	                          agent's denial (no MN-HA authentication
+ *	                          extension) to restore, or a malformed reply
+ *	fa    LOCAL_IN   request  mipkex_fa_request_in()      deny a malformed
+ *	                          protected request
+ *	ha    LOCAL_IN   request  mipkex_ha_request_malformed()  deny a
+ *	                          badly framed protected request (134)
+ *
  * Anything else (other directions, other message types, datagrams that are
  * not well-formed registration messages) goes back unchanged: the local
- * agent, or the peer, deals with it as RFC 5944 says. One exception: a
- * request whose framing the codec rejects, arriving for a home agent, goes
- * to mipkex_ha_request_malformed(), which denies it if it is protected.
+ * agent, or the peer, deals with it as RFC 5944 says.
  */
 
 #include <linux/netfilter.h>
@@ -40,6 +50,8 @@ static mipkex_handler_t mipkex_handler(u8 role, unsigned int hook, u8 type)
 			return mipkex_mn_reply_in;
 		break;
 	case MIPKEX_ROLE_FA:
+		if (!out && type == MIPKEX_MSG_RRQ)
+			return mipkex_fa_request_in;
 		if (out && type == MIPKEX_MSG_RRQ)
 			return mipkex_fa_request_out;
 		if (!out && type == MIPKEX_MSG_RRP)
@@ -56,17 +68,21 @@ static mipkex_handler_t mipkex_handler(u8 role, unsigned int hook, u8 type)
 }
 
 /*
- * A datagram whose registration message the codec rejects after its fixed
- * part (@ctx->data and @ctx->msg's fixed part are set): the handler of a role
- * that answers such a message itself, or NULL.
+ * The handler of a registration message whose extensions the codec rejects
+ * (its fixed part parsed), where protocol.rst 9.4 says what to do with it;
+ * or NULL.
  */
-static mipkex_handler_t mipkex_malformed_handler(const struct mipkex_ctx *ctx,
-						 u8 role, unsigned int hook)
+static mipkex_handler_t mipkex_handler_unparsed(const struct mipkex_ctx *ctx,
+						u8 role, unsigned int hook)
 {
-	if (!ctx->data || !ctx->msg.fixed_len)
+	if (!ctx->data || !ctx->parse_err || !ctx->msg.fixed_len ||
+	    hook != NF_INET_LOCAL_IN)
 		return NULL;
-	if (role == MIPKEX_ROLE_HA && hook == NF_INET_LOCAL_IN &&
-	    ctx->msg.type == MIPKEX_MSG_RRQ)
+	if (role == MIPKEX_ROLE_MN && ctx->msg.type == MIPKEX_MSG_RRP)
+		return mipkex_mn_reply_unparsed;
+	if (role == MIPKEX_ROLE_FA && ctx->msg.type == MIPKEX_MSG_RRQ)
+		return mipkex_fa_request_in;
+	if (role == MIPKEX_ROLE_HA && ctx->msg.type == MIPKEX_MSG_RRQ)
 		return mipkex_ha_request_malformed;
 	return NULL;
 }
@@ -90,11 +106,14 @@ enum mipkex_verdict mipkex_process(struct mipkex_net *mn, struct sk_buff *skb,
 	struct mipkex_ctx ctx;
 
 	if (mipkex_pkt_open(&ctx, mn, skb, hook)) {
-		handler = mipkex_malformed_handler(&ctx, READ_ONCE(mn->role),
-						   hook);
+		/* Not a message at all, or extensions that do not parse. */
+		handler = mipkex_handler_unparsed(&ctx, READ_ONCE(mn->role),
+						  hook);
 		verdict = handler ? handler(&ctx) : MIPKEX_VERDICT_PASS;
 		if (verdict == MIPKEX_VERDICT_PASS)
-			mipkex_stat_inc(mn, MIPKEX_STAT_PASSED_OTHER);
+			mipkex_stat_inc(mn, ctx.rewritten ?
+					MIPKEX_STAT_REWRITTEN :
+					MIPKEX_STAT_PASSED_OTHER);
 		return verdict;
 	}
 	handler = mipkex_handler(READ_ONCE(mn->role), hook, ctx.msg.type);

@@ -198,7 +198,7 @@ static int mipkex_wire_parse_fixed(const u8 *buf, size_t len,
 
 /* Where an authentication extension may appear (RFC 5944 3.6.1.3, 3.7). */
 static int mipkex_wire_place_auth(struct mipkex_msg *msg,
-				  const struct mipkex_ext *ext)
+				  const struct mipkex_ext *ext, bool no_mn_ha)
 {
 	size_t *slot;
 
@@ -215,7 +215,7 @@ static int mipkex_wire_place_auth(struct mipkex_msg *msg,
 	}
 	if (*slot)
 		return -MIPKEX_WIRE_E_DUP_AUTH;
-	if (ext->type != MIPKEX_EXT_MN_HA_AUTH && !msg->mn_ha_off)
+	if (ext->type != MIPKEX_EXT_MN_HA_AUTH && !msg->mn_ha_off && !no_mn_ha)
 		return -MIPKEX_WIRE_E_AUTH_ORDER;
 	*slot = ext->off;
 	return 0;
@@ -226,19 +226,8 @@ static bool mipkex_ext_is_known_critical(u8 type)
 	return mipkex_ext_is_auth(type) || mipkex_ext_is_long(type);
 }
 
-/**
- * mipkex_wire_parse() - parse and check a registration request or reply
- * @buf: the UDP payload
- * @len: its length
- * @msg: filled with the fixed part and the layout of the extensions
- *
- * Checks every extension's bounds and the placement of the authentication
- * extensions: exactly one MN-HA; at most one MN-FA or FA-HA, after it and
- * last.
- *
- * Return: 0 or a negative &enum mipkex_wire_err.
- */
-int mipkex_wire_parse(const u8 *buf, size_t len, struct mipkex_msg *msg)
+static int mipkex_wire_parse_exts(const u8 *buf, size_t len,
+				  struct mipkex_msg *msg, bool no_mn_ha)
 {
 	struct mipkex_ext_iter it;
 	struct mipkex_ext ext;
@@ -256,7 +245,7 @@ int mipkex_wire_parse(const u8 *buf, size_t len, struct mipkex_msg *msg)
 			return -MIPKEX_WIRE_E_AFTER_LAST_AUTH;
 		msg->n_ext++;
 		if (mipkex_ext_is_auth(ext.type)) {
-			ret = mipkex_wire_place_auth(msg, &ext);
+			ret = mipkex_wire_place_auth(msg, &ext, no_mn_ha);
 			if (ret)
 				return ret;
 			last_seen = ext.type != MIPKEX_EXT_MN_HA_AUTH;
@@ -268,9 +257,48 @@ int mipkex_wire_parse(const u8 *buf, size_t len, struct mipkex_msg *msg)
 	}
 	if (ret < 0)
 		return ret;
-	if (!msg->mn_ha_off)
+	if (!msg->mn_ha_off && !no_mn_ha)
 		return -MIPKEX_WIRE_E_NO_MN_HA_AUTH;
 	return 0;
+}
+
+/**
+ * mipkex_wire_parse() - parse and check a registration request or reply
+ * @buf: the UDP payload
+ * @len: its length
+ * @msg: filled with the fixed part and the layout of the extensions
+ *
+ * Checks every extension's bounds and the placement of the authentication
+ * extensions: exactly one MN-HA; at most one MN-FA or FA-HA, after it and
+ * last.
+ *
+ * Return: 0 or a negative &enum mipkex_wire_err.
+ */
+int mipkex_wire_parse(const u8 *buf, size_t len, struct mipkex_msg *msg)
+{
+	return mipkex_wire_parse_exts(buf, len, msg, false);
+}
+
+/**
+ * mipkex_wire_parse_no_mn_ha() - parse a message that may lack an MN-HA
+ *	authentication extension
+ * @buf: the UDP payload
+ * @len: its length
+ * @msg: filled with the fixed part and the layout of the extensions; after
+ *	an error, with what was found before it
+ *
+ * The checks of mipkex_wire_parse(), except that a message without an MN-HA
+ * authentication extension is accepted (@msg->mn_ha_off 0), with at most
+ * one MN-FA or FA-HA authentication extension, last: a foreign agent's
+ * denial, which RFC 5944 leaves without one and the caller recognises by
+ * its code. A message that has one is checked as mipkex_wire_parse() does.
+ *
+ * Return: 0 or a negative &enum mipkex_wire_err.
+ */
+int mipkex_wire_parse_no_mn_ha(const u8 *buf, size_t len,
+			       struct mipkex_msg *msg)
+{
+	return mipkex_wire_parse_exts(buf, len, msg, true);
 }
 
 /**

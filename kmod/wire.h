@@ -173,6 +173,8 @@ struct mipkex_wbuf {
 
 const char *mipkex_wire_strerror(int err);
 int mipkex_wire_parse(const u8 *buf, size_t len, struct mipkex_msg *msg);
+int mipkex_wire_parse_no_mn_ha(const u8 *buf, size_t len,
+			       struct mipkex_msg *msg);
 void mipkex_ext_iter_init(struct mipkex_ext_iter *it, const u8 *buf,
 			  size_t len, size_t start);
 int mipkex_ext_next(struct mipkex_ext_iter *it, struct mipkex_ext *ext);

@@ -51,6 +51,7 @@ static const char *const stat_names[] = {
 	[MIPKEX_STAT_SA_REMOVED] = "sa_removed",
 	[MIPKEX_STAT_ERR_XFRM] = "err_xfrm",
 	[MIPKEX_STAT_RETRANSMISSIONS] = "retransmissions",
+	[MIPKEX_STAT_FA_DENIALS] = "fa_denials",
 };
 
 /*

@@ -153,6 +153,22 @@ static int parse_exact(const u8 *buf, size_t len, struct mipkex_msg *msg)
 	return ret;
 }
 
+/* The same for mipkex_wire_parse_no_mn_ha(). */
+static int parse_exact_no_mn_ha(const u8 *buf, size_t len,
+				struct mipkex_msg *msg)
+{
+	u8 *copy = malloc(len ? len : 1);
+	int ret;
+
+	if (!copy)
+		abort();
+	if (len)
+		memcpy(copy, buf, len);
+	ret = mipkex_wire_parse_no_mn_ha(copy, len, msg);
+	free(copy);
+	return ret;
+}
+
 static void fill(u8 *p, u8 first, size_t n)
 {
 	size_t i;
@@ -936,8 +952,8 @@ FIXTURE_VARIANT_ADD(malformed, unknown_skippable_only) {
 
 TEST_F(malformed, parse)
 {
-	struct mipkex_msg msg;
-	int ret;
+	struct mipkex_msg msg, relaxed;
+	int ret, rret;
 
 	ret = parse_exact(variant->buf, variant->len, &msg);
 	ASSERT_EQ(variant->err, ret) {
@@ -945,11 +961,106 @@ TEST_F(malformed, parse)
 		       mipkex_wire_strerror(ret), variant->err,
 		       mipkex_wire_strerror(variant->err));
 	}
+	/*
+	 * The parse for a foreign agent's denial judges every message alike,
+	 * but for the missing MN-HA authentication extension.
+	 */
+	rret = parse_exact_no_mn_ha(variant->buf, variant->len, &relaxed);
+	if (ret != E(NO_MN_HA_AUTH) && ret != E(AUTH_ORDER)) {
+		ASSERT_EQ(ret, rret);
+		if (!ret) {
+			ASSERT_EQ(msg.n_ext, relaxed.n_ext);
+			ASSERT_EQ(msg.mn_ha_off, relaxed.mn_ha_off);
+			ASSERT_EQ(msg.mn_fa_off, relaxed.mn_fa_off);
+			ASSERT_EQ(msg.fa_ha_off, relaxed.fa_ha_off);
+		}
+	}
 	if (ret)
 		return;
 	ASSERT_EQ(variant->n_ext, msg.n_ext);
 	ASSERT_EQ(variant->unknown_critical_off, msg.unknown_critical_off);
 	ASSERT_NE_U(0, msg.mn_ha_off);
+}
+
+/* --- messages without an MN-HA authentication extension ----------------- */
+
+FIXTURE(no_mn_ha) {
+};
+
+FIXTURE_VARIANT(no_mn_ha) {
+	const u8 *buf;
+	size_t len;
+	int err;
+	unsigned int n_ext;	/* when err == 0 */
+	size_t mn_fa_off;
+	size_t fa_ha_off;
+};
+
+FIXTURE_SETUP(no_mn_ha)
+{
+}
+
+FIXTURE_TEARDOWN(no_mn_ha)
+{
+}
+
+/* A foreign agent's denial: the request's NAI, a Message String. */
+FIXTURE_VARIANT_ADD(no_mn_ha, fa_denial) {
+	MSG(RRP_HDR, NAI3, 145, 3, 2, 'n', 'o'), .n_ext = 2,
+};
+FIXTURE_VARIANT_ADD(no_mn_ha, no_extensions) {
+	MSG(RRP_HDR), .n_ext = 0,
+};
+FIXTURE_VARIANT_ADD(no_mn_ha, mn_fa_last) {
+	MSG(RRP_HDR, NAI3, MN_FA), .n_ext = 2, .mn_fa_off = 25,
+};
+FIXTURE_VARIANT_ADD(no_mn_ha, fa_ha_last) {
+	MSG(RRP_HDR, FA_HA), .n_ext = 1, .fa_ha_off = 20,
+};
+FIXTURE_VARIANT_ADD(no_mn_ha, request) {
+	/* Whether a message may lack one is the caller's business. */
+	MSG(RRQ_HDR, NAI3), .n_ext = 1,
+};
+FIXTURE_VARIANT_ADD(no_mn_ha, mn_fa_then_fa_ha) {
+	MSG(RRP_HDR, MN_FA, FA_HA), .err = E(AFTER_LAST_AUTH),
+};
+FIXTURE_VARIANT_ADD(no_mn_ha, after_mn_fa) {
+	MSG(RRP_HDR, MN_FA, NAI3), .err = E(AFTER_LAST_AUTH),
+};
+FIXTURE_VARIANT_ADD(no_mn_ha, mn_ha_after_mn_fa) {
+	MSG(RRP_HDR, MN_FA, MN_HA), .err = E(AFTER_LAST_AUTH),
+};
+FIXTURE_VARIANT_ADD(no_mn_ha, mn_fa_twice) {
+	MSG(RRP_HDR, MN_FA, MN_FA), .err = E(AFTER_LAST_AUTH),
+};
+FIXTURE_VARIANT_ADD(no_mn_ha, truncated) {
+	MSG(RRP_HDR, NAI3, 145, 9, 2), .err = E(EXT_LENGTH),
+};
+FIXTURE_VARIANT_ADD(no_mn_ha, short_fixed) {
+	MSG(3, 0, 0, 60), .err = E(SHORT_FIXED),
+};
+
+TEST_F(no_mn_ha, parse)
+{
+	struct mipkex_msg msg;
+	int ret;
+
+	ret = parse_exact_no_mn_ha(variant->buf, variant->len, &msg);
+	ASSERT_EQ(variant->err, ret) {
+		TH_LOG("got %d (%s), want %d (%s)", ret,
+		       mipkex_wire_strerror(ret), variant->err,
+		       mipkex_wire_strerror(variant->err));
+	}
+	/* The strict parse refuses every one of them. */
+	ASSERT_NE(0, parse_exact(variant->buf, variant->len, &msg));
+	if (variant->err)
+		return;
+	ret = parse_exact_no_mn_ha(variant->buf, variant->len, &msg);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(variant->n_ext, msg.n_ext);
+	ASSERT_EQ_U(0, msg.mn_ha_off);
+	ASSERT_EQ(variant->mn_fa_off, msg.mn_fa_off);
+	ASSERT_EQ(variant->fa_ha_off, msg.fa_ha_off);
 }
 
 /* --- length limits ------------------------------------------------------ */

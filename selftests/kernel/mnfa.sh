@@ -11,7 +11,11 @@
 #      and the peer decrypts it), the agent gets a plain accepted reply
 #      whose authenticator it checks, and the module's keys (binding dump
 #      fingerprints) are the peer's. A tampered reply, and a request the
-#      agent signs with the wrong KEY0, are dropped and counted.
+#      agent signs with the wrong KEY0, are dropped and counted; so is a
+#      reply carrying any kind of malformed element (mnfa_peer.py kinds), a
+#      reply that does not parse, and an unauthenticated one with an HA's
+#      code. A foreign agent's denial (no MN-HA authentication) reaches the
+#      agent with the home address and NAI of its request restored.
 #
 #        mna: mn0 10.0.1.1 ------- p0 10.0.1.2 (the FA address), 10.0.2.2
 #                                  (the HA address): the Python HA
@@ -20,7 +24,12 @@
 #      between a Python MN and a Python HA: the FA's offers added and
 #      signed, KEY2 and KEY3 unwrapped and equal to the HA's, the MN's part
 #      relayed byte for byte, the NVSEs gone before the agent; a reply with
-#      a wrong FA-HA authenticator makes the agent deny with 68.
+#      a wrong FA-HA authenticator makes the agent deny with 68. A request
+#      of the MN with any kind of malformed element or framing is denied by
+#      the module (70, or 100 for a reserved vendor type) and never reaches
+#      the agent, while a plain RFC 5944 request reaches it unchanged; a
+#      reply with any kind of malformed element, on either side of the
+#      MN-HA authentication extension, becomes 71 (101) for the MN.
 #  (c) the same FA without the module relays protected requests and
 #      replies unchanged.
 #
@@ -50,7 +59,7 @@ KEY0=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 BADKEY=0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a09080706050403020100f
 FAKEY=c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf
 SEED=606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f
-NTESTS=16
+NTESTS=22
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root"
 [ -x "$TOOL" ] || tap_skip_all "no tool at $TOOL"
@@ -90,6 +99,8 @@ check()
 
 tool() { local ns=$1; shift; ip netns exec "$ns" "$TOOL" "$@"; }
 stat_of() { tool "$1" -j stats | jq -r ".$2 // .stats.$2"; }
+# stat_reaches NS NAME N: the counter is at least N.
+stat_reaches() { [ "$(stat_of "$1" "$2")" -ge "$3" ]; }
 bindings() { ip netns exec "$1" "$PY" "$PEER" bindings; }
 
 # bg NS NAME CMD...: a background process, its output in $WORK/NAME.out.
@@ -306,6 +317,100 @@ step_wrong_key0()
 	[ "$ERRORS" = 0 ]
 }
 
+# Every kind of malformed element the peers know (mnfa_peer.py kinds).
+KINDS=$("$PY" "$PEER" kinds)
+
+# One registration of the reference agent per kind, in one run, the peer
+# injecting the kinds in turn: the agent gets nothing (each registration
+# times out), and each reply is counted once. A reply moves at most one
+# err_* counter, so the totals show every kind counted.
+step_mn_malformed()
+{
+	local kind before_m before_d n=0 list injected timeouts
+
+	tool "$MNA" kdc set mode stateful
+	# shellcheck disable=SC2086 # one word per kind
+	list=$(printf '%s,' $KINDS)
+	start_ha "$HAA" ha-inject --addr 10.0.1.2 --addr 10.0.2.2 --fake-fa \
+		--inject "${list%,}"
+	before_m=$(stat_of "$MNA" err_malformed)
+	before_d=$(stat_of "$MNA" dropped_protocol)
+	# shellcheck disable=SC2086
+	set -- $KINDS
+	mn_agent inject --fa 10.0.1.2 --key-file "$WORK/k0" --timeout 3 \
+		--count $#
+	slowwait 30 stat_reaches "$MNA" err_malformed $((before_m + $#)) || :
+	stop ha-inject
+	mapfile -t injected < <(grep '"event": "request"' \
+		"$WORK/ha-inject.out" | jq -r .inject)
+	mapfile -t timeouts < <(jq -r .timeout "$WORK/inject.json")
+	for kind in $KINDS; do
+		check "$kind: peer injected it" "${injected[n]}" "$kind"
+		check "$kind: agent got nothing" "${timeouts[n]}" true
+		n=$((n + 1))
+	done
+	check "agent timed out" "$(<"$WORK/inject.rc")" 2
+	check "err_malformed counted, once each" \
+		"$(($(stat_of "$MNA" err_malformed) - before_m))" $#
+	check "dropped, once each" \
+		"$(($(stat_of "$MNA" dropped_protocol) - before_d))" $#
+	check "no binding from a malformed reply" "$(bindings "$MNA" |
+		jq length)" 0
+	[ "$ERRORS" = 0 ]
+}
+
+# mn_drop NAME STAT HAARGS...: the reply the peer sends is dropped, counted
+# in STAT.
+mn_drop()
+{
+	local name=$1 stat=$2 before
+
+	shift 2
+	before=$(stat_of "$MNA" "$stat")
+	start_ha "$HAA" "ha-$name" --addr 10.0.1.2 --addr 10.0.2.2 "$@"
+	mn_agent "$name" --fa 10.0.1.2 --key-file "$WORK/k0" --timeout 3
+	slowwait 20 stat_reaches "$MNA" "$stat" $((before + 1)) || :
+	stop "ha-$name"
+	check "$name: peer answered" "$(grep -c '"event": "request"' \
+		"$WORK/ha-$name.out")" 1
+	check "$name: agent got nothing" "$(<"$WORK/$name.rc")" 2
+	check "$name: $stat counted" "$(($(stat_of "$MNA" "$stat") - before))" 1
+}
+
+step_mn_unparsed()
+{
+	# Two MN-HA authentication extensions (3.2): framing.
+	mn_drop dupauth err_malformed --code 129 --inject dup-mn-ha
+	# A home agent's code without an MN-HA authenticator: not an FA's.
+	mn_drop unsigned err_auth --fa-deny 129
+	[ "$ERRORS" = 0 ]
+}
+
+step_mn_fa_denial()
+{
+	local r h before
+
+	before=$(stat_of "$MNA" fa_denials)
+	start_ha "$HAA" ha-fadeny --addr 10.0.1.2 --addr 10.0.2.2 --fa-deny 65
+	mn_agent fadeny --fa 10.0.1.2 --key-file "$WORK/k0" --timeout 30
+	stop ha-fadeny
+	r=$(<"$WORK/fadeny.json")
+	h=$(grep '"event": "request"' "$WORK/ha-fadeny.out" | tail -1)
+	check "FA's denial on the wire: home address" \
+		"$(jq -r '.reply[8:16]' <<<"$h")" 00000000
+	check "FA's denial on the wire: anonymous NAI" \
+		"$(jq -r '.reply | test("'"$(printf @example.org | xxd -p)"'")
+		and (test("'"$(printf alice | xxd -p)"'") | not)' <<<"$h")" true
+	check "agent: code" "$(jq -r .code <<<"$r")" 65
+	check "agent: an FA denial" "$(jq -r .fa_denial <<<"$r")" true
+	check "agent: home address restored" "$(jq -r .home <<<"$r")" \
+		"$HOME_ADDR"
+	check "agent: NAI restored" "$(jq -r .nai <<<"$r")" "$NAI"
+	check "agent: extensions" "$(jq -r .exts <<<"$r")" "131,145"
+	check "fa_denials counted" "$(($(stat_of "$MNA" fa_denials) - before))" 1
+	[ "$ERRORS" = 0 ]
+}
+
 # ------------------------------------------------------------ (b), (c)
 
 step_setup_fa()
@@ -329,14 +434,140 @@ step_setup_fa()
 	slowwait 60 ready fa || { cat "$WORK/fa.err"; return 1; }
 }
 
-# mn_peer NAME: one registration of the Python MN through the FA.
+# mn_peer NAME [ARGS...]: one registration of the Python MN through the FA.
 mn_peer()
 {
+	local name=$1
+
+	shift
 	ip netns exec "$MNB" "$PY" "$PEER" mn \
 		--key0 "$SPI,$NAI,$HOME_ADDR,$WORK/k0" --ha 10.0.2.2 \
-		--fa 10.0.1.2 --coa 10.0.2.1 --src 10.0.1.1 --timeout 60 \
-		>"$WORK/$1.json" || :
-	echo "mn $1: $(jq -c 'del(.request, .reply)' "$WORK/$1.json")"
+		--fa 10.0.1.2 --coa 10.0.2.1 --src 10.0.1.1 --timeout 60 "$@" \
+		>"$WORK/$name.json" || :
+	echo "mn $name: $(jq -c 'del(.request, .reply)' "$WORK/$name.json")"
+}
+
+fa_log_count() { jq -s "map(select(.event == \"$1\")) | length" "$WORK/fa.log"; }
+fa_log_grew() { [ "$(fa_log_count "$1")" -gt "$2" ]; }
+
+# fa_denials FILE: per reply the Python MN got, one line: code,
+# extensions, home address, NAI extension, Message String.
+fa_denials()
+{
+	jq -r '"\(.code) \(.exts | map(tostring) | join(",")) \(.home)" +
+		" \(.nai_ext[0]) \(.msg_string[0])"' "$1"
+}
+
+# check_fa_denial WHAT GOT CODE TEXT HOME: GOT (a line of fa_denials) is the
+# FA's denial CODE with the Message String TEXT, the home address HOME (that
+# of the message denied) and the anonymous NAI extension.
+check_fa_denial()
+{
+	check "$1: the FA's denial" "$2" "$3 131,145 $5 @example.org $4"
+}
+
+# Every kind in a request of its own, one run of the Python MN: the FA's
+# module answers each itself. A request moves at most one err_* counter.
+step_fa_request_malformed()
+{
+	local kind before_m before_d relayed denied n=0 list got
+
+	start_ha "$HAB" ha-rq --addr 10.0.2.2 --peer "10.0.2.1,$FA_SPI,$WORK/kfa"
+	relayed=$(fa_log_count relay_request)
+	denied=$(fa_log_count deny)
+	before_m=$(stat_of "$FAB" err_malformed)
+	before_d=$(stat_of "$FAB" denials_sent)
+	# shellcheck disable=SC2086 # one word per kind
+	set -- $KINDS sa-key1 nvse-sa-payload no-mn-ha dup-mn-ha
+	list=$(printf '%s,' "$@")
+	mn_peer rq --inject "${list%,}"
+	mapfile -t got < <(fa_denials "$WORK/rq.json")
+	for kind in "$@"; do
+		case $kind in
+		vtype-*)
+			check_fa_denial "$kind" "${got[n]}" 100 \
+				"vendor extension not understood" 0.0.0.0 ;;
+		*)
+			check_fa_denial "$kind" "${got[n]}" 70 \
+				"poorly formed request" 0.0.0.0 ;;
+		esac
+		n=$((n + 1))
+	done
+	check "err_malformed counted, once each" \
+		"$(($(stat_of "$FAB" err_malformed) - before_m))" $#
+	check "denials_sent counted, once each" \
+		"$(($(stat_of "$FAB" denials_sent) - before_d))" $#
+	stop ha-rq
+	check "nothing reached the home agent" "$(grep -c '"event": "request"' \
+		"$WORK/ha-rq.out" || :)" 0
+	check "the agent relayed none" "$(fa_log_count relay_request)" "$relayed"
+	check "the agent denied none" "$(fa_log_count deny)" "$denied"
+	[ "$ERRORS" = 0 ]
+}
+
+step_fa_request_plain()
+{
+	local r before_m before_d sent relayed
+
+	before_m=$(stat_of "$FAB" err_malformed)
+	before_d=$(stat_of "$FAB" denials_sent)
+	relayed=$(fa_log_count relay_request)
+	# No listener at the home agent: the request only has to be relayed.
+	ip netns exec "$MNB" "$PY" -S "$AGENT" mn --ha 10.0.2.2 \
+		--home "$HOME_ADDR" --nai "$NAI" --spi "$SPI" \
+		--auth hmac-sha256 --key-file "$WORK/k0" --fa 10.0.1.2 \
+		--coa 10.0.2.1 --json --retransmit 100 --timeout 3 \
+		>"$WORK/plain.json" || :
+	slowwait 30 fa_log_grew relay_request "$relayed" || :
+	sent=$(jq -r .request "$WORK/plain.json")
+	r=$(jq -s -r 'map(select(.event == "relay_request")) | last' \
+		"$WORK/fa.log")
+	check "agent relayed it" "$(fa_log_count relay_request)" \
+		"$((relayed + 1))"
+	check "the MN's request reached the agent unchanged" \
+		"$(jq -r '.request[0:'"${#sent}"']' <<<"$r")" "$sent"
+	check "no denial" "$(($(stat_of "$FAB" denials_sent) - before_d))" 0
+	check "nothing malformed" \
+		"$(($(stat_of "$FAB" err_malformed) - before_m))" 0
+	[ "$ERRORS" = 0 ]
+}
+
+step_fa_reply_malformed()
+{
+	local kind list=() n=0 got injected before
+
+	# Each kind in the MN's part, and in the FA's part.
+	for kind in $KINDS; do
+		list+=("$kind" "fa:$kind")
+	done
+	start_ha "$HAB" ha-rp --addr 10.0.2.2 \
+		--peer "10.0.2.1,$FA_SPI,$WORK/kfa" \
+		--inject "$(IFS=,; echo "${list[*]}")"
+	before=$(stat_of "$FAB" err_malformed)
+	ip netns exec "$MNB" "$PY" "$PEER" mn \
+		--key0 "$SPI,$NAI,$HOME_ADDR,$WORK/k0" --ha 10.0.2.2 \
+		--fa 10.0.1.2 --coa 10.0.2.1 --src 10.0.1.1 --timeout 30 \
+		--count "${#list[@]}" >"$WORK/rp.json" || :
+	stop ha-rp
+	mapfile -t got < <(fa_denials "$WORK/rp.json")
+	mapfile -t injected < <(grep '"event": "request"' "$WORK/ha-rp.out" |
+		jq -r .inject)
+	for kind in "${list[@]}"; do
+		check "reply $((n + 1)): peer injected" "${injected[n]}" \
+			"${kind#fa:}"
+		case $kind in
+		*vtype-*)
+			check_fa_denial "$kind" "${got[n]}" 101 \
+				"vendor extension not understood" "$HOME_ADDR" ;;
+		*)
+			check_fa_denial "$kind" "${got[n]}" 71 \
+				"poorly formed reply" "$HOME_ADDR" ;;
+		esac
+		n=$((n + 1))
+	done
+	check "err_malformed counted, once each" \
+		"$(($(stat_of "$FAB" err_malformed) - before))" "${#list[@]}"
+	[ "$ERRORS" = 0 ]
 }
 
 step_fa()
@@ -428,7 +659,7 @@ step_fa_clear_key()
 	after=$(stat_of "$FAB" err_decrypt)
 	check "MN: code from the FA" "$(jq -r .code <<<"$m")" 71
 	check "MN: an FA denial, no MN-HA authenticator" \
-		"$(jq -c .exts <<<"$m")" "[131]"
+		"$(jq -c .exts <<<"$m")" "[131,145]"
 	check "err_decrypt counted" "$((after - before))" 1
 	[ "$ERRORS" = 0 ]
 }
@@ -486,6 +717,12 @@ tap_run "(a) deregistration: plain reply, binding removed" step_dereg
 tap_run "(a) tampered reply dropped and counted" step_tampered
 tap_run "(a) request signed with the wrong KEY0 dropped and counted" \
 	step_wrong_key0
+tap_run "(a) a reply with any malformed element dropped and counted" \
+	step_mn_malformed
+tap_run "(a) replies that do not parse, or unsigned, dropped and counted" \
+	step_mn_unparsed
+tap_run "(a) an FA's denial reaches the agent with its identity restored" \
+	step_mn_fa_denial
 tap_run "(b) setup: fa namespace with the module and the FA agent" \
 	step_setup_fa
 tap_run "(b) FA offers, KEY2/KEY3, MN part byte for byte, NVSEs stripped" \
@@ -493,6 +730,12 @@ tap_run "(b) FA offers, KEY2/KEY3, MN part byte for byte, NVSEs stripped" \
 tap_run "(b) wrong FA-HA authenticator: 68 from the agent" step_fa_bad_key
 tap_run "(b) KEY2 in clear without the insecure policy: 71 to the MN" \
 	step_fa_clear_key
+tap_run "(b) malformed protected requests denied by the module (70, 100)" \
+	step_fa_request_malformed
+tap_run "(b) a plain request reaches the agent unchanged" \
+	step_fa_request_plain
+tap_run "(b) malformed elements in replies, either side: 71 or 101 to the MN" \
+	step_fa_reply_malformed
 tap_run "(c) FA without the module relays unchanged" step_fa_without_module
 tap_run "teardown: rmmod, kernel log clean" step_teardown
 tap_exit

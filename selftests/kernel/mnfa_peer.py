@@ -13,6 +13,10 @@ No code of the module is used.
        reply it gets, its authenticator checked and its keys unwrapped
   bindings  the module's bindings in this namespace (generic netlink
        BINDING_GET dump, numbers from uapi/linux/mipkex.h) as JSON
+  kinds  the malformed elements ha --inject and mn --inject know
+
+Both peers can break one rule of the document on purpose (--inject), or
+answer as a foreign agent denying the request (ha --fa-deny).
 
 Keys are read from files of hex digits.
 """
@@ -175,6 +179,65 @@ def answer_mn_fa(mn_props, fa_props):
     return None, None
 
 
+# --------------------------------------------- malformed elements (4-7)
+
+# Each kind breaks one rule of sections 4-7 and is otherwise well framed:
+# (where, value). where: "cvse" goes before the MN-HA authentication
+# extension (covered by it), "after" between it and the FA-HA one (the
+# part for the FA, or after everything when there is none).
+def _inject_table():
+    sa3 = V.sa_value(3, V.offer([V.XF_AES_GCM_256], 0x5555))
+    prop = struct.pack(">HHBBBBII", 6, 200, 1, 50, 2, 1, 0, 0x6666)
+    gp_clear = bytes([0, 0]) + bytes(4)
+    return {
+        # a reserved vendor type in a CVSE (4): 100/101 at an FA
+        "vtype-reserved": ("cvse", cvse(11, bytes(4))),
+        "vtype-zero": ("cvse", cvse(0, b"")),
+        # 5.1-5.4
+        "nai-short": ("cvse", cvse(1, bytes(3))),
+        "ip-length": ("cvse", cvse(2, gp_clear + bytes([10, 0, 3]))),
+        "l2-content": ("cvse", cvse(3, bytes([9, 0]) + bytes(4) + bytes(6))),
+        "sa-key2-cvse": ("cvse", cvse(4, bytes([1, 0]) + bytes(4) +
+                                      V.sa_info(0x4444, bytes(32), 600))),
+        "clear-spi": ("cvse", cvse(2, bytes([0, 0, 0, 0, 1, 0]) +
+                                   bytes([10, 0, 3, 1]))),
+        # 6.1-6.3
+        "sa-fa-ha-cvse": ("cvse", cvse(5, sa3)),
+        "proposal-length": ("cvse", cvse(5, bytes([1, 0]) + prop)),
+        "proposal-alone": ("cvse", cvse(6, prop[:16])),
+        "transform-alone": ("cvse", cvse(7, bytes(10))),
+        # 7.1-7.3
+        "dh-group": ("cvse", cvse(8, struct.pack(">HH", 99, 0) + bytes(32))),
+        "dh-user": ("cvse", cvse(9, struct.pack(">H", 256) + bytes(10))),
+        "kdc-mode": ("cvse", cvse(10, struct.pack(">BBI", 7, 0, 0))),
+        # the same element twice
+        "duplicate": ("cvse", cvse(3, bytes([0, 0]) + bytes(4) + bytes(6)) * 2),
+        # placement: a CVSE after the MN-HA authentication extension, an
+        # element that travels only in CVSEs in an NVSE
+        "cvse-after-auth": ("after", cvse(3, gp_clear + bytes(6))),
+        "nvse-identity": ("after", nvse(1, gp_clear + b"x")),
+        # NVSEs the table of section 4 does not allow: an MN-HA SA payload,
+        # KEY1 for the FA
+        "nvse-sa-mn-ha": ("after", nvse(5, V.sa_value(1, V.offer(
+            [V.XF_AES_GCM_256], 0x7777)))),
+        "nvse-key1": ("after", nvse(4, bytes([2, 0]) + bytes(4) +
+                                    V.sa_info(0x4444, bytes(32), 600))),
+    }
+
+
+INJECT = _inject_table()
+# Not in the table: "kdc-key", a non-empty vendor type 10 (7.3) in place of
+# the empty one of the KDC modes.
+INJECT_KINDS = sorted(INJECT) + ["kdc-key"]
+# Kinds of the mobile node's requests only.
+MN_ONLY_KINDS = ["sa-key1", "nvse-sa-payload", "no-mn-ha", "dup-mn-ha"]
+
+
+def kdc_key_payload(mode):
+    """A vendor type 10 carrying a wrapped key, which no sender sends (7.3)."""
+    return cvse(10, struct.pack(">BBI", mode, 0, 4097) + bytes(48))
+
+
 def rand_spi(other=()):
     while True:
         s = secrets.randbits(32)
@@ -196,10 +259,19 @@ class HA:
             self.peers[addr] = (int(spi, 0), read_key(kf))
         self.bad_peer_key = read_key(a.bad_faha_key) if a.bad_faha_key \
             else None
+        # One kind per request, in order; "fa:KIND" in the FA's part.
+        self.injects = a.inject.split(",") if a.inject else []
         self.seed = bytes(range(0x60, 0x80))
 
     def handle(self, msg, src):
         a, log = self.a, {"event": "request", "from": src[0]}
+        kind = self.injects.pop(0) if self.injects else None
+        fa_side = kind is not None and kind.startswith("fa:")
+        if fa_side:
+            kind = kind[3:]
+        if kind not in INJECT_KINDS + ["dup-mn-ha", None]:
+            raise ValueError("unknown --inject kind %s" % kind)
+        log["inject"] = kind
         fixed, ident = msg[:24], msg[16:24]
         ha_addr, coa = msg[8:12], msg[12:16]
         es = exts(msg, 24)
@@ -255,6 +327,17 @@ class HA:
         log["request"] = msg.hex()
         log["ke"] = ke[0] if ke else None
         home = socket.inet_aton(log.get("home", self.home))
+        if a.fa_deny:
+            # A foreign agent's denial (RFC 5944): the request's home
+            # address, its NAI extension echoed, no authentication.
+            body = struct.pack(">BBH4s4s8s", 3, a.fa_deny, 0, msg[4:8],
+                               ha_addr, ident)
+            if nai_ext:
+                body += msg[nai_ext[0][1]:nai_ext[0][2]]
+            text = b"fa denial"
+            body += bytes([145, 1 + len(text), 2]) + text	# RFC 4917
+            log.update(keys={}, reply=body.hex(), fa_deny=a.fa_deny)
+            return body, log
         code = a.code
         life = struct.unpack_from(">H", msg, 2)[0] if code <= 1 else 0
         rep_ident = ident
@@ -290,6 +373,8 @@ class HA:
                 else:
                     k1, k3 = secrets.token_bytes(32), secrets.token_bytes(32)
                 kex = cvse(10, struct.pack(">BBI", mode, 0, 0))
+                if kind == "kdc-key":
+                    kex = kdc_key_payload(mode)
                 body += b"".join(rtr) + kex
                 wk = kdf(self.key0, b"mipkex wrap", V.ctx(spi, rep_ident))
                 body += seal(rfixed, 4, 2, spi, wk, "AES-256-GCM", rep_ident,
@@ -320,8 +405,13 @@ class HA:
             keys = {"key1": fpr(k1)}
             if mnfa_mn:
                 keys["key3"] = fpr(k3)
+            inj = INJECT.get(kind, (None, b""))
+            if inj[0] == "cvse" and not fa_side:
+                body += inj[1]
             body = sign(body, 32, spi,
                         kdf(self.key0, b"mipkex mn-ha", V.ctx(spi, rep_ident)))
+            if inj[0] == "after" and not (faha and peer):
+                body += inj[1]
             if a.tamper:	# after the signature: it cannot verify
                 body = body[:3] + bytes([body[3] ^ 1]) + body[4:]
             if faha and peer:
@@ -350,6 +440,8 @@ class HA:
                     nv += seal(rfixed, 4, 0, fspi, wk, "AES-256-GCM",
                                rep_ident, 3, i, V.sa_info(0x3333, k3, life),
                                in_nvse=True)
+                if inj[0] == "after" or fa_side:
+                    nv += inj[1]
                 log["mn_part"] = body.hex()
                 body = sign(body + nv, 34, fspi,
                             self.bad_peer_key or fkey)
@@ -359,6 +451,9 @@ class HA:
             body += bytes([145, 6]) + b"denied"
             body = sign(body, 32, spi,
                         kdf(self.key0, b"mipkex mn-ha", V.ctx(spi, rep_ident)))
+            if kind == "dup-mn-ha":	# framing (3.2): two MN-HA
+                body = sign(body, 32, spi, kdf(self.key0, b"mipkex mn-ha",
+                                               V.ctx(spi, rep_ident)))
             log["mn_part"] = body.hex()
             if faha and peer:
                 body = sign(body, 34, peer[0], peer[1])
@@ -390,7 +485,8 @@ class HA:
 
 # ------------------------------------------------------------------ MN
 
-def cmd_mn(a):
+def mn_register(a, sock, kind):
+    """One protected request (KDC mode), broken as kind says; the result."""
     spi, nai, home, kf = a.key0.split(",")
     spi, nai, key0 = int(spi, 0), nai.encode(), read_key(kf)
     ident = struct.pack(">Q", (int(a.ident, 0) if a.ident else
@@ -407,21 +503,44 @@ def cmd_mn(a):
     body += cvse(5, V.sa_value(1, V.offer([V.XF_AES_GCM_256], s1)))
     body += cvse(5, V.sa_value(2, V.offer([V.XF_CHACHA20, V.XF_AES_GCM_256],
                                           s2)))
-    body += cvse(10, struct.pack(">BBI", 1, 0, 0))
-    msg = sign(body, 32, spi, kdf(key0, b"mipkex mn-ha", V.ctx(spi, ident)))
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind((a.src, 0))
-    s.settimeout(a.timeout)
-    s.sendto(msg, (a.fa, PORT))
-    out = {"request": msg.hex(), "spi_mnha": s1, "spi_mnfa": s2}
+    mnha_key = kdf(key0, b"mipkex mn-ha", V.ctx(spi, ident))
+    inj = INJECT.get(kind, (None, b""))
+    if kind == "kdc-key":
+        body += kdc_key_payload(1)
+    else:
+        body += cvse(10, struct.pack(">BBI", 1, 0, 0))
+    if kind == "sa-key1":	# SA elements only in replies (5.4)
+        body += cvse(4, bytes([2, 0]) + bytes(4) +
+                     V.sa_info(0x4444, bytes(32), 600))
+    if kind == "nvse-sa-payload":	# no FA-HA to cover it (4)
+        inj = ("after", nvse(5, V.sa_value(2, V.offer([V.XF_AES_GCM_256],
+                                                         0x7777))))
+    if inj[0] == "cvse":
+        body += inj[1]
+    if kind == "no-mn-ha":	# framing (3.2)
+        msg = body
+    else:
+        msg = sign(body, 32, spi, mnha_key)
+    if kind == "dup-mn-ha":
+        msg = sign(msg, 32, spi, mnha_key)
+    if inj[0] == "after":
+        msg += inj[1]
+    sock.sendto(msg, (a.fa, PORT))
+    out = {"inject": kind, "request": msg.hex(), "spi_mnha": s1,
+           "spi_mnfa": s2}
     try:
-        rep, src = s.recvfrom(65535)
+        while True:
+            rep, src = sock.recvfrom(65535)
+            if len(rep) >= 20 and rep[12:20] == ident:
+                break
     except socket.timeout:
         out["timeout"] = True
-        print(json.dumps(out))
-        return 2
-    out.update(timeout=False, reply=rep.hex(), code=rep[1])
+        return out
+    out.update(timeout=False, reply=rep.hex(), code=rep[1],
+               home=socket.inet_ntoa(rep[4:8]))
     es = exts(rep, 20)
+    out["msg_string"] = [e[3][1:].decode() for e in es if e[0] == 145]
+    out["nai_ext"] = [e[3].decode() for e in es if e[0] == 131]
     mnha = [e for e in es if e[0] == 32]
     rid = rep[12:20]
     out["exts"] = [e[0] for e in es]
@@ -436,8 +555,27 @@ def cmd_mn(a):
             pt = open_elem(rep, 20, e, wk, "AES-256-GCM", rid, 2, idx)
             idx += 1
             out["key%d" % {2: 1, 0: 3}[vse(e)[2][0]]] = fpr(pt[10:])
-    print(json.dumps(out))
-    return 0
+    return out
+
+
+def cmd_mn(a):
+    """One registration per --inject kind (--count plain ones without), in
+    turn; one JSON line each."""
+    kinds = a.inject.split(",") if a.inject else [None] * a.count
+    for k in kinds:
+        if k not in INJECT_KINDS + MN_ONLY_KINDS + [None]:
+            print("mnfa_peer mn: unknown kind %s" % k, file=sys.stderr)
+            return 3
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((a.src, 0))
+    s.settimeout(a.timeout)
+    status = 0
+    for k in kinds:
+        out = mn_register(a, s, k)
+        if out["timeout"]:
+            status = 2
+        print(json.dumps(out), flush=True)
+    return status
 
 
 # ------------------------------------------------------------- bindings
@@ -542,6 +680,12 @@ def main():
     h.add_argument("--bad-faha-key", help="sign replies' FA-HA with this")
     h.add_argument("--clear-fa-keys", action="store_true",
                    help="send KEY2 to the FA in clear (E = 0)")
+    h.add_argument("--inject", metavar="KIND,...",
+                   help="a malformed element in the accepted reply to each "
+                   "request in turn, in the MN's part (fa:KIND: in the FA's "
+                   "part); dup-mn-ha: a denial with two MN-HA")
+    h.add_argument("--fa-deny", type=int, metavar="CODE",
+                   help="answer as a foreign agent denying the request")
     m = sub.add_parser("mn")
     m.add_argument("--key0", required=True)
     m.add_argument("--ha", required=True)
@@ -551,8 +695,18 @@ def main():
     m.add_argument("--lifetime", type=int, default=600)
     m.add_argument("--ident")
     m.add_argument("--timeout", type=float, default=20)
+    m.add_argument("--count", type=int, default=1,
+                   help="registrations, one after the other")
+    m.add_argument("--inject", metavar="KIND,...",
+                   help="one request per kind, each with that malformed "
+                   "element or framing (kinds, and %s)" %
+                   ", ".join(MN_ONLY_KINDS))
     sub.add_parser("bindings")
+    sub.add_parser("kinds", help="the malformed element kinds of --inject")
     a = p.parse_args()
+    if a.cmd == "kinds":
+        print(" ".join(INJECT_KINDS))
+        return 0
     if a.cmd == "bindings":
         return cmd_bindings(a)
     if a.cmd == "ha":

@@ -282,6 +282,9 @@ enum mipkex_attr {
  *	same bytes from the same source as one answered last or pending),
  *	answered again with the cached reply or dropped while the agent's
  *	answer is pending
+ * @MIPKEX_STAT_FA_DENIALS: mobile node: foreign agents' denials (codes
+ *	64-127, without an MN-HA authentication extension) of a pending
+ *	protected request, restored for the agent
  * @__MIPKEX_STAT_MAX: one past the last counter
  *
  * At any instant, STOLEN_IN + STOLEN_OUT == REINJECTED_IN + REINJECTED_OUT +
@@ -323,6 +326,7 @@ enum mipkex_stat {
 	MIPKEX_STAT_SA_REMOVED,
 	MIPKEX_STAT_ERR_XFRM,
 	MIPKEX_STAT_RETRANSMISSIONS,
+	MIPKEX_STAT_FA_DENIALS,
 	__MIPKEX_STAT_MAX
 };
 
