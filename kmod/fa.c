@@ -27,6 +27,7 @@
 #include "mnfa.h"
 #include "packet.h"
 #include "protect.h"
+#include "xfrm.h"
 
 /* Reply codes of the FA (RFC 5944, RFC 3115; protocol.rst 9.3). */
 #define MIPKEX_CODE_FA_POORLY_FORMED_REQUEST	70
@@ -338,16 +339,6 @@ enum mipkex_verdict mipkex_fa_request_in(struct mipkex_ctx *ctx)
 	return MIPKEX_VERDICT_PASS;
 }
 
-static u32 mipkex_fa_random_spi(u32 other)
-{
-	u32 spi;
-
-	do {
-		spi = get_random_u32();
-	} while (spi < MIPKEX_SPI_MIN || spi == other);
-	return spi;
-}
-
 /* The inbound SPI of the first proposal of an SA payload, 0 if none. */
 static u32 mipkex_fa_offer_spi(const struct mipkex_ext *ext)
 {
@@ -417,6 +408,7 @@ enum mipkex_verdict mipkex_fa_request_out(struct mipkex_ctx *ctx)
 	bool protected = false;
 	size_t covered = 0, cap;
 	u8 *out = NULL, *a;
+	u32 used[2] = {};
 	u32 spi;
 	int err;
 
@@ -468,16 +460,20 @@ enum mipkex_verdict mipkex_fa_request_out(struct mipkex_ctx *ctx)
 	mipkex_wbuf_init(&w, out, cap);
 	mipkex_wbuf_put(&w, ctx->data, m->fa_ha_off);
 	err = 0;
+	/* Inbound SPIs: not the MN's, no SA of this node has one (6.2). */
 	if (mnfa.type) {
 		spi = mipkex_fa_offer_spi(&mnfa);
 		if (!spi)	/* the home agent denies it: offer nothing */
 			goto pass;
+		used[0] = spi;
+		used[1] = mipkex_xfrm_spi_new(ctx->mn->net, used, 1);
 		err = mipkex_fa_put_offer(&w, vendor, &pol, MIPKEX_PAIR_MN_FA,
-					  mipkex_fa_random_spi(spi), p);
+					  used[1], p);
 	}
 	if (!err)
 		err = mipkex_fa_put_offer(&w, vendor, &pol, MIPKEX_PAIR_FA_HA,
-					  mipkex_fa_random_spi(0), p);
+					  mipkex_xfrm_spi_new(ctx->mn->net,
+							      used, 2), p);
 	if (err == -MIPKEX_NEGO_E_EMPTY_POLICY) {
 		why = MIPKEX_STAT_ERR_NEGOTIATION;
 		goto drop;

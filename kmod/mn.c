@@ -25,6 +25,7 @@
 #include "mnfa.h"
 #include "packet.h"
 #include "protect.h"
+#include "xfrm.h"
 
 /*
  * The request's transcript (8.6.3) at most: two SA payloads and a key
@@ -246,16 +247,6 @@ static bool mipkex_is_vse(const struct mipkex_ext *ext, u32 vendor)
 static size_t mipkex_ext_size(const struct mipkex_ext *ext)
 {
 	return ext->hdr_len + ext->len;
-}
-
-static u32 mipkex_mn_random_spi(u32 other)
-{
-	u32 spi;
-
-	do {
-		spi = get_random_u32();
-	} while (spi < MIPKEX_SPI_MIN || spi == other);
-	return spi;
 }
 
 /*
@@ -495,12 +486,14 @@ enum mipkex_verdict mipkex_mn_request_out(struct mipkex_ctx *ctx)
 	life = mp.pol.lifetime < m->lifetime ? mp.pol.lifetime : 0;
 	tr_off = w.len;
 	off1 = w.len;
-	p->spi_mnha = mipkex_mn_random_spi(0);
+	/* Inbound SPIs no SA of this node has (6.2). */
+	p->spi_mnha = mipkex_xfrm_spi_new(ctx->mn->net, NULL, 0);
 	ret = mipkex_nego_put_offer(&w, vendor, &mp.pol, MIPKEX_PAIR_MN_HA,
 				    p->spi_mnha, life);
 	if (!ret && !(m->flags & MIPKEX_RRQ_FLAG_D)) {	/* an FA's coa */
 		off2 = w.len;
-		p->spi_mnfa = mipkex_mn_random_spi(p->spi_mnha);
+		p->spi_mnfa = mipkex_xfrm_spi_new(ctx->mn->net,
+						  &p->spi_mnha, 1);
 		ret = mipkex_nego_put_offer(&w, vendor, &mp.pol,
 					    MIPKEX_PAIR_MN_FA, p->spi_mnfa,
 					    life);
