@@ -303,6 +303,11 @@ step_topology()
 		proto tcp dir in priority 5 tmpl src 10.0.4.2 dst 10.0.4.1 \
 		proto esp reqid 7 mode transport
 
+	# The HA's events, for step_events.
+	start_bg "$HA" mon "$TOOL" -j monitor
+	slowwait 30 grep -qs "monitoring events" "$WORK/mon.err" ||
+		{ cat "$WORK/mon.err"; return 1; }
+
 	start_bg "$HA" ha "$PY" -S "$AGENT" ha --addr "$HA_ADDR" \
 		--mn "$NAI,$HOME,$SPI,$WORK/k0,hmac-sha256" \
 		--peer "$FA_HA,$FA_SPI,$WORK/kfa,hmac-sha256"
@@ -505,6 +510,46 @@ step_dereg()
 	nothing_left
 }
 
+# seen PYEXPR: some event of the HA's monitor, as e (a dict), makes PYEXPR
+# true.
+seen()
+{
+	"$PY" - "$WORK/mon.out" "$1" <<-'EOF'
+		import json, sys
+		for line in open(sys.argv[1]):
+		    if line.strip():
+		        e = json.loads(line)
+		        if eval(sys.argv[2]):
+		            sys.exit(0)
+		sys.exit(1)
+	EOF
+}
+
+# The HA reported what happened to its SAs so far: installed, rekeyed (and
+# the old ones removed as replaced), deleted by the administrator,
+# deregistered; each event with the SA (pair, direction, SPI).
+step_events()
+{
+	local want
+
+	for want in \
+		'e["event"] == "sa-installed" and e["reason"] == "new" and e["sa"]["pair"] == "mn-ha" and e["sa"]["dir"] == "in"' \
+		'e["event"] == "sa-installed" and e["sa"]["pair"] == "fa-ha" and e["sa"]["dir"] == "out"' \
+		'e["event"] == "sa-rekeyed" and e["reason"] == "replaced" and e["sa"]["dir"] == "in"' \
+		'e["event"] == "sa-rekeyed" and e["reason"] == "replaced" and e["sa"]["dir"] == "out"' \
+		'e["event"] == "sa-removed" and e["reason"] == "replaced"' \
+		'e["event"] == "sa-removed" and e["reason"] == "xfrm-deleted" and e["sa"]["pair"] == "mn-ha"' \
+		'e["event"] == "sa-removed" and e["reason"] == "deregistered" and e["sa"]["spi"] > 255'; do
+		slowwait 10 seen "$want" || {
+			echo "no event: $want"
+			cat "$WORK/mon.out"
+			return 1
+		}
+	done
+	# No key material in any event.
+	! grep -qi '"key"' "$WORK/mon.out"
+}
+
 # Tunnel mode, every pair's policies: the MN reaches the correspondent host
 # through the HA, in ESP on both links.
 step_tunnel()
@@ -578,6 +623,9 @@ step_expiry()
 	tool "$HA" -j show sa | jq -e 'map(select(.state == "installed" or .state == "standby")) | length == 4 and all(.[]; .hard == 8 and .soft == 4)' ||
 		{ tool "$HA" -j show sa; return 1; }
 	nothing_left
+	# Soft expiry made them dying, then the binding's end removed them.
+	slowwait 10 seen 'e["event"] == "sa-expired" and e["sa"]["dying"] and e["sa"]["hard"] == 8' ||
+		{ cat "$WORK/mon.out"; return 1; }
 }
 
 # KEY0 deletion at the HA and peer deletion at the FA end their bindings and
@@ -619,13 +667,14 @@ step_teardown()
 }
 
 setup_ns MN FA HA CN
-tap_plan 11
+tap_plan 12
 tap_run "topology, roles, keys, policy mode pair, reference agents" step_topology
 tap_run "registration: six SAs, both ends of every pair, same keys" step_register
 tap_run "ping MN-HA, MN-FA, FA-HA: SA counters rise, only ESP on the links" step_ping
 tap_run "re-registration under continuous pings: new SPIs, no loss" step_rekey
 tap_run "an SA deleted by an administrator is noticed; re-registration heals" step_admin_delete
 tap_run "deregistration removes every SA and policy, the admin's stay" step_dereg
+tap_run "events: SAs installed, rekeyed, replaced, deleted by the admin, deregistered" step_events
 tap_run "tunnel mode: MN to correspondent host through the HA in ESP" step_tunnel
 tap_run "policy mode tunnel: the FA-HA IP-in-IP tunnel in ESP, nothing else" step_ipip
 tap_run "8-second registration: lifetimes 8/4 s, SAs removed on expiry" step_expiry
