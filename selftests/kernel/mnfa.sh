@@ -69,7 +69,8 @@ command -v jq >/dev/null || tap_skip_all "no jq"
 command -v tshark >/dev/null || tap_skip_all "no tshark"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mipkex-mnfa.XXXXXX")
-LOADED=
+# Steps run in subshells (tap_run): whether this suite loaded the module
+# is the file $WORK/loaded, not a variable.
 PIDS=()
 
 cleanup()
@@ -81,7 +82,7 @@ cleanup()
 		kill "$p" 2>/dev/null
 	done
 	cleanup_all_ns >/dev/null 2>&1
-	[ -z "$LOADED" ] || timeout 60 rmmod mipkex
+	[ ! -e "$WORK/loaded" ] || timeout 60 rmmod mipkex
 	[ "$MIPKEX_KEEP" = 1 ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -138,7 +139,7 @@ step_setup()
 {
 	if [ ! -d /sys/module/mipkex ]; then
 		insmod "$KO"
-		LOADED=1
+		touch "$WORK/loaded"
 	fi
 	(
 		umask 077
@@ -693,10 +694,12 @@ step_teardown()
 {
 	local bad
 
+	[ ! -e "$WORK/fa.pid" ] || stop fa
 	cleanup_all_ns >/dev/null 2>&1
-	if [ -n "$LOADED" ]; then
+	if [ -e "$WORK/loaded" ]; then
 		timeout 60 rmmod mipkex
-		LOADED=
+		rm -f "$WORK/loaded"
+		check "module unloaded" "$([ -d /sys/module/mipkex ] || echo yes)" yes
 	fi
 	bad=$(dmesg | grep -E 'BUG:|WARNING:|Call Trace:|unreferenced object' |
 		tail -5 || :)
