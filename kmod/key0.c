@@ -23,6 +23,7 @@
 #include "kdc.h"
 #include "key0.h"
 #include "mipkex.h"
+#include "store.h"
 
 unsigned int mipkex_max_key0 __read_mostly = 1000000;
 module_param_named(max_key0, mipkex_max_key0, uint, 0644);
@@ -201,6 +202,11 @@ static void mipkex_key0_unlink(struct mipkex_key0_store *s,
 	mipkex_key0_account(s, e, -1);
 	WRITE_ONCE(s->gen, s->gen + 1);
 	call_rcu(&e->rcu, mipkex_key0_free_rcu);
+}
+
+static void mipkex_key0_unlink_any(void *store, void *obj)
+{
+	mipkex_key0_unlink(store, obj);
 }
 
 static int mipkex_key0_insert(struct mipkex_key0_store *s,
@@ -464,32 +470,10 @@ int mipkex_key0_del(struct mipkex_net *mn, struct nlattr *nest,
 unsigned int mipkex_key0_flush(struct mipkex_net *mn)
 {
 	struct mipkex_key0_store *s = &mn->key0;
-	struct rhashtable_iter iter;
-	struct mipkex_key0 *e;
-	unsigned int n = 0, pass;
+	unsigned int n;
 
 	mutex_lock(&mn->conf_lock);
-	while (s->count) {
-		pass = 0;
-		rhashtable_walk_enter(&s->by_spi, &iter);
-		rhashtable_walk_start(&iter);
-		while ((e = rhashtable_walk_next(&iter))) {
-			if (IS_ERR(e))
-				continue;	/* resized: the walk rewound */
-			mipkex_key0_unlink(s, e);
-			pass++;
-			if (need_resched()) {
-				rhashtable_walk_stop(&iter);
-				cond_resched();
-				rhashtable_walk_start(&iter);
-			}
-		}
-		rhashtable_walk_stop(&iter);
-		rhashtable_walk_exit(&iter);
-		n += pass;
-		if (WARN_ON_ONCE(!pass))
-			break;
-	}
+	n = mipkex_store_drain(&s->by_spi, &s->count, mipkex_key0_unlink_any, s);
 	mutex_unlock(&mn->conf_lock);
 	return n;
 }

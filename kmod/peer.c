@@ -18,6 +18,7 @@
 #include "kdc.h"
 #include "mipkex.h"
 #include "peer.h"
+#include "store.h"
 
 unsigned int mipkex_max_peer __read_mostly = 65536;
 module_param_named(max_peer, mipkex_max_peer, uint, 0644);
@@ -112,6 +113,11 @@ static void mipkex_peer_unlink(struct mipkex_peer_store *s,
 	mipkex_peer_account(s, p, -1);
 	WRITE_ONCE(s->gen, s->gen + 1);
 	call_rcu(&p->rcu, mipkex_peer_free_rcu);
+}
+
+static void mipkex_peer_unlink_any(void *store, void *obj)
+{
+	mipkex_peer_unlink(store, obj);
 }
 
 static const u16 mipkex_peer_required[] = {
@@ -296,32 +302,10 @@ int mipkex_peer_del(struct mipkex_net *mn, struct nlattr *nest,
 unsigned int mipkex_peer_flush(struct mipkex_net *mn)
 {
 	struct mipkex_peer_store *s = &mn->peers;
-	struct rhashtable_iter iter;
-	struct mipkex_peer *p;
-	unsigned int n = 0, pass;
+	unsigned int n;
 
 	mutex_lock(&mn->conf_lock);
-	while (s->count) {
-		pass = 0;
-		rhashtable_walk_enter(&s->by_addr, &iter);
-		rhashtable_walk_start(&iter);
-		while ((p = rhashtable_walk_next(&iter))) {
-			if (IS_ERR(p))
-				continue;	/* resized: the walk rewound */
-			mipkex_peer_unlink(s, p);
-			pass++;
-			if (need_resched()) {
-				rhashtable_walk_stop(&iter);
-				cond_resched();
-				rhashtable_walk_start(&iter);
-			}
-		}
-		rhashtable_walk_stop(&iter);
-		rhashtable_walk_exit(&iter);
-		n += pass;
-		if (WARN_ON_ONCE(!pass))
-			break;
-	}
+	n = mipkex_store_drain(&s->by_addr, &s->count, mipkex_peer_unlink_any, s);
 	mutex_unlock(&mn->conf_lock);
 	return n;
 }

@@ -67,10 +67,6 @@ void mk_peer_print_conf(const struct mk_peer *e);
 int cmd_key0(int argc, char **argv);
 int cmd_peer(int argc, char **argv);
 
-/* Shared by the commands (key0.c). */
-struct nlattr;
-int mk_send_new(struct nl_msg *msg);
+/* Shared by the commands (store.c). */
 int mk_key_arg(const char *what, const char *path, struct mk_key *key);
-int mk_flush(int cmd, const char *what);
-int mk_count_reply(struct nlattr **tb, void *arg);
 #endif

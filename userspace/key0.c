@@ -14,6 +14,7 @@
 
 #include "entry.h"
 #include "genl.h"
+#include "store.h"
 #include "util.h"
 
 static struct nla_policy key0_policy[MIPKEX_KEY0_A_MAX + 1] = {
@@ -233,73 +234,12 @@ static int key0_parse(struct nlattr *nest, struct mk_key0 *e)
 	return 0;
 }
 
-struct key0_list {
-	struct mk_key0 *v;
-	size_t n, cap;
-};
-
-static int key0_collect(struct nlattr **tb, void *arg)
-{
-	struct key0_list *l = arg;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		struct mk_key0 *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v) {
-			mk_err("out of memory");
-			return -ENOMEM;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
-	if (key0_parse(tb[MIPKEX_A_KEY0], &l->v[l->n]))
-		return -EPROTO;
-	l->n++;
-	return 0;
-}
-
 static int key0_cmp(const void *a, const void *b)
 {
 	uint32_t x = ((const struct mk_key0 *)a)->spi;
 	uint32_t y = ((const struct mk_key0 *)b)->spi;
 
 	return x < y ? -1 : x > y;
-}
-
-/**
- * mk_key0_dump() - every KEY0 entry of the namespace, sorted by SPI
- * @out: the entries, malloc'ed
- * @n: their number
- *
- * Return: 0 or a negative errno with a message printed.
- */
-int mk_key0_dump(struct mk_key0 **out, size_t *n)
-{
-	struct key0_list l = { 0 };
-	struct nl_msg *msg;
-	int err, tries;
-
-	msg = mk_genl_msg(MIPKEX_CMD_KEY0_GET, NLM_F_DUMP);
-	if (!msg)
-		return -ENOMEM;
-	err = mk_genl_call(msg, key0_collect, &l);
-	for (tries = 0; err == -EAGAIN && tries < 10; tries++) {
-		l.n = 0;	/* changed meanwhile: again */
-		msg = mk_genl_msg(MIPKEX_CMD_KEY0_GET, NLM_F_DUMP);
-		err = msg ? mk_genl_call(msg, key0_collect, &l) : -ENOMEM;
-	}
-	if (err == -EAGAIN)
-		mk_err("the entries kept changing during the dump");
-	if (err) {
-		free(l.v);
-		return err;
-	}
-	if (l.n)
-		qsort(l.v, l.n, sizeof(*l.v), key0_cmp);
-	*out = l.v;
-	*n = l.n;
-	return 0;
 }
 
 /* One entry: a line in the "key0 add" syntax, or a JSON object. */
@@ -360,126 +300,6 @@ void mk_key0_print_conf(const struct mk_key0 *e)
 	       e->window);
 }
 
-static int key0_show_one(struct nlattr **tb, void *arg)
-{
-	struct mk_key0 e;
-
-	if (key0_parse(tb[MIPKEX_A_KEY0], &e))
-		return -EPROTO;
-	if (json && !*(int *)arg)
-		jw_open('[');
-	*(int *)arg = 1;
-	mk_key0_print(&e);
-	return 0;
-}
-
-static int key0_show(int argc, char **argv)
-{
-	struct mk_key0 e = { 0 }, *v;
-	char err[128];
-	size_t i, n;
-	int ret;
-
-	if (argc > 1)
-		return usage_error("key0 show: unexpected \"%s\"", argv[1]);
-	if (argc == 1 && mk_key0_set(&e, MIPKEX_KEY0_A_SPI, argv[0], err,
-				     sizeof(err)))
-		return usage_error("key0 show: %s", err);
-	if (mk_genl_open())
-		return 1;
-	if (argc == 1) {
-		struct nl_msg *msg = mk_key0_msg(MIPKEX_CMD_KEY0_GET, 0, &e);
-		int opened = 0;
-
-		ret = msg && !mk_genl_call(msg, key0_show_one, &opened) ? 0 : 1;
-		if (json && opened) {
-			jw_close();
-			jw_end();
-		}
-	} else {
-		ret = mk_key0_dump(&v, &n) ? 1 : 0;
-		if (!ret) {
-			if (json)
-				jw_open('[');
-			for (i = 0; i < n; i++)
-				mk_key0_print(&v[i]);
-			if (json) {
-				jw_close();
-				jw_end();
-			}
-			free(v);
-		}
-	}
-	mk_genl_close();
-	return ret;
-}
-
-/* The result of a NEW request, for add and replace. */
-static int result_reply(struct nlattr **tb, void *arg)
-{
-	if (tb[MIPKEX_A_RESULT])
-		*(int *)arg = nla_get_u8(tb[MIPKEX_A_RESULT]);
-	return 0;
-}
-
-static const char *const result_names[] = {
-	[MIPKEX_RESULT_ADDED] = "added",
-	[MIPKEX_RESULT_REPLACED] = "replaced",
-	[MIPKEX_RESULT_UNCHANGED] = "unchanged",
-};
-
-/* Send a NEW request and print what the kernel did. Return: exit status. */
-int mk_send_new(struct nl_msg *msg)
-{
-	int result = 0;
-	char x[12];
-
-	if (!msg)
-		return 1;
-	if (mk_genl_call(msg, result_reply, &result))
-		return 1;
-	if (json) {
-		jw_open('{');
-		jw_key("result");
-		jw_str(enum_name((unsigned int)result, result_names,
-				 ARRAY_SIZE(result_names), x));
-		jw_close();
-		jw_end();
-	} else if (result) {
-		printf("%s\n", enum_name((unsigned int)result, result_names,
-					 ARRAY_SIZE(result_names), x));
-	}
-	return 0;
-}
-
-/**
- * mk_key_arg() - the key named on the command line: a file, or - for stdin
- * @what: "key" or "seed", for messages
- * @path: the argument
- * @key: the key
- *
- * Return: 0, 1 (error, message printed) or EXIT_USAGE (a key itself given).
- */
-int mk_key_arg(const char *what, const char *path, struct mk_key *key)
-{
-	char err[256];
-	size_t i, len = strlen(path);
-
-	if (len >= 2 * MIPKEX_KEY_MIN_LEN && access(path, F_OK)) {
-		for (i = 0; i < len && strchr("0123456789abcdefABCDEF", path[i]);
-		     i++)
-			;
-		if (i == len)
-			return usage_error("%s: keys are not accepted on the command line: give a file, or - for stdin",
-					   what);
-	}
-	if (mk_key_read(path, key, err, sizeof(err))) {
-		mk_err("%s: %s", what, err);
-		return 1;
-	}
-	return 0;
-}
-
 static const char *const key0_words[] = {
 	[MIPKEX_KEY0_A_NAI] = "nai",
 	[MIPKEX_KEY0_A_HOME_ADDR] = "home",
@@ -491,134 +311,72 @@ static const char *const key0_words[] = {
 	[MIPKEX_KEY0_A_WINDOW] = "window",
 };
 
-/* key0 add|replace SPI nai NAI home ADDR ha ADDR key FILE [...] */
-static int key0_new(const char *verb, int flags, int argc, char **argv)
+static int key0_set(void *e, int attr, const char *val, char *err, size_t n)
 {
-	struct mk_key0 e = { 0 };
-	const char *keyfile = NULL;
-	char err[256];
-	int i, w, ret;
-
-	if (argc < 1)
-		return usage_error("key0 %s: which SPI?", verb);
-	if (mk_key0_set(&e, MIPKEX_KEY0_A_SPI, argv[0], err, sizeof(err)))
-		return usage_error("key0 %s: %s", verb, err);
-	for (i = 1; i < argc; i += 2) {
-		w = find_word(argv[i], key0_words, ARRAY_SIZE(key0_words));
-		if (w == -2)
-			return usage_error("key0 %s: \"%s\" is ambiguous", verb,
-					   argv[i]);
-		if (w < 0)
-			return usage_error("key0 %s: unknown option \"%s\"",
-					   verb, argv[i]);
-		if (i + 1 >= argc)
-			return usage_error("key0 %s: %s needs a value", verb,
-					   key0_words[w]);
-		if (HAVE(&e, w))
-			return usage_error("key0 %s: %s given twice", verb,
-					   key0_words[w]);
-		if (w == MIPKEX_KEY0_A_KEY) {
-			keyfile = argv[i + 1];
-			e.have |= 1u << w;
-			continue;
-		}
-		if (mk_key0_set(&e, w, argv[i + 1], err, sizeof(err)))
-			return usage_error("key0 %s: %s", verb, err);
-	}
-	if (mk_key0_check(&e, err, sizeof(err)))
-		return usage_error("key0 %s: %s", verb, err);
-	ret = mk_key_arg("key", keyfile, &e.key);
-	if (ret)
-		return ret;
-	ret = 1;
-	if (!mk_genl_open()) {
-		ret = mk_send_new(mk_key0_msg(MIPKEX_CMD_KEY0_NEW, flags, &e));
-		mk_genl_close();
-	}
-	mk_key_zero(&e.key);
-	return ret;
+	return mk_key0_set(e, attr, val, err, n);
 }
 
-/* FLUSH and print the count. Return: exit status. */
-int mk_flush(int cmd, const char *what)
+static int key0_check(const void *e, char *err, size_t n)
 {
-	struct nl_msg *msg;
-	uint32_t count = 0;
-	int ret = 1;
-
-	if (mk_genl_open())
-		return 1;
-	msg = mk_genl_msg(cmd, 0);
-	if (msg && !mk_genl_call(msg, mk_count_reply, &count)) {
-		ret = 0;
-		if (json) {
-			jw_open('{');
-			jw_key("flushed");
-			jw_uint(count);
-			jw_close();
-			jw_end();
-		} else {
-			printf("%s: %u flushed\n", what, count);
-		}
-	}
-	mk_genl_close();
-	return ret;
+	return mk_key0_check(e, err, n);
 }
 
-int mk_count_reply(struct nlattr **tb, void *arg)
+static struct nl_msg *key0_msg(int cmd, int flags, const void *e)
 {
-	if (tb[MIPKEX_A_COUNT])
-		*(uint32_t *)arg = nla_get_u32(tb[MIPKEX_A_COUNT]);
-	return 0;
+	return mk_key0_msg(cmd, flags, e);
+}
+
+static int key0_parse_any(struct nlattr *nest, void *e)
+{
+	return key0_parse(nest, e);
+}
+
+static void key0_print(const void *e)
+{
+	mk_key0_print(e);
+}
+
+static const struct mk_store key0_store = {
+	.name = "key0",
+	.id = "SPI",
+	.id_attr = MIPKEX_KEY0_A_SPI,
+	.key_attr = MIPKEX_KEY0_A_KEY,
+	.nest = MIPKEX_A_KEY0,
+	.cmd_new = MIPKEX_CMD_KEY0_NEW,
+	.cmd_del = MIPKEX_CMD_KEY0_DEL,
+	.cmd_get = MIPKEX_CMD_KEY0_GET,
+	.cmd_flush = MIPKEX_CMD_KEY0_FLUSH,
+	.words = key0_words,
+	.n_words = ARRAY_SIZE(key0_words),
+	.size = sizeof(struct mk_key0),
+	.have_off = offsetof(struct mk_key0, have),
+	.key_off = offsetof(struct mk_key0, key),
+	.set = key0_set,
+	.check = key0_check,
+	.msg = key0_msg,
+	.parse = key0_parse_any,
+	.cmp = key0_cmp,
+	.print = key0_print,
+};
+
+/**
+ * mk_key0_dump() - every KEY0 entry of the namespace, sorted by SPI
+ * @out: the entries, malloc'ed
+ * @n: their number
+ *
+ * Return: 0 or a negative errno with a message printed.
+ */
+int mk_key0_dump(struct mk_key0 **out, size_t *n)
+{
+	void *v;
+	int err = mk_store_dump(&key0_store, &v, n);
+
+	if (!err)
+		*out = v;
+	return err;
 }
 
 int cmd_key0(int argc, char **argv)
 {
-	static const char *const verbs[] = {
-		"add", "replace", "del", "show", "flush",
-	};
-	struct mk_key0 e = { 0 };
-	char err[128];
-	int v, ret;
-
-	if (argc < 1)
-		return usage_error("key0: add, replace, del, show or flush?");
-	v = find_word(argv[0], verbs, ARRAY_SIZE(verbs));
-	if (v == -2)
-		return usage_error("key0: \"%s\" is ambiguous", argv[0]);
-	switch (v) {
-	case 0:
-		return key0_new("add", NLM_F_CREATE | NLM_F_EXCL, argc - 1,
-				argv + 1);
-	case 1:
-		return key0_new("replace", NLM_F_CREATE | NLM_F_REPLACE,
-				argc - 1, argv + 1);
-	case 2:
-		if (argc < 2)
-			return usage_error("key0 del: which SPI?");
-		if (argc > 2)
-			return usage_error("key0 del: unexpected \"%s\"",
-					   argv[2]);
-		if (mk_key0_set(&e, MIPKEX_KEY0_A_SPI, argv[1], err,
-				sizeof(err)))
-			return usage_error("key0 del: %s", err);
-		if (mk_genl_open())
-			return 1;
-		{
-			struct nl_msg *msg = mk_key0_msg(MIPKEX_CMD_KEY0_DEL,
-							 0, &e);
-
-			ret = msg && !mk_genl_call(msg, NULL, NULL) ? 0 : 1;
-		}
-		mk_genl_close();
-		return ret;
-	case 3:
-		return key0_show(argc - 1, argv + 1);
-	case 4:
-		if (argc > 1)
-			return usage_error("key0 flush: unexpected \"%s\"",
-					   argv[1]);
-		return mk_flush(MIPKEX_CMD_KEY0_FLUSH, "key0");
-	}
-	return usage_error("key0: unknown command \"%s\"", argv[0]);
+	return mk_store_cmd(&key0_store, argc, argv);
 }

@@ -15,6 +15,7 @@
 
 #include "entry.h"
 #include "genl.h"
+#include "store.h"
 #include "util.h"
 
 static struct nla_policy peer_policy[MIPKEX_PEER_A_MAX + 1] = {
@@ -147,67 +148,12 @@ static int peer_parse(struct nlattr *nest, struct mk_peer *e)
 	return 0;
 }
 
-struct peer_list {
-	struct mk_peer *v;
-	size_t n, cap;
-};
-
-static int peer_collect(struct nlattr **tb, void *arg)
-{
-	struct peer_list *l = arg;
-
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		struct mk_peer *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v) {
-			mk_err("out of memory");
-			return -ENOMEM;
-		}
-		l->v = v;
-		l->cap = cap;
-	}
-	if (peer_parse(tb[MIPKEX_A_PEER], &l->v[l->n]))
-		return -EPROTO;
-	l->n++;
-	return 0;
-}
-
 static int peer_cmp(const void *a, const void *b)
 {
 	uint32_t x = ntohl(((const struct mk_peer *)a)->addr);
 	uint32_t y = ntohl(((const struct mk_peer *)b)->addr);
 
 	return x < y ? -1 : x > y;
-}
-
-/* Every peer of the namespace, sorted by address. */
-int mk_peer_dump(struct mk_peer **out, size_t *n)
-{
-	struct peer_list l = { 0 };
-	struct nl_msg *msg;
-	int err, tries;
-
-	msg = mk_genl_msg(MIPKEX_CMD_PEER_GET, NLM_F_DUMP);
-	if (!msg)
-		return -ENOMEM;
-	err = mk_genl_call(msg, peer_collect, &l);
-	for (tries = 0; err == -EAGAIN && tries < 10; tries++) {
-		l.n = 0;	/* changed meanwhile: again */
-		msg = mk_genl_msg(MIPKEX_CMD_PEER_GET, NLM_F_DUMP);
-		err = msg ? mk_genl_call(msg, peer_collect, &l) : -ENOMEM;
-	}
-	if (err == -EAGAIN)
-		mk_err("the entries kept changing during the dump");
-	if (err) {
-		free(l.v);
-		return err;
-	}
-	if (l.n)
-		qsort(l.v, l.n, sizeof(*l.v), peer_cmp);
-	*out = l.v;
-	*n = l.n;
-	return 0;
 }
 
 static void peer_print(const struct mk_peer *e)
@@ -250,60 +196,6 @@ void mk_peer_print_conf(const struct mk_peer *e)
 	       enum_name(e->auth, auth_names, ARRAY_SIZE(auth_names), y));
 }
 
-static int peer_show_one(struct nlattr **tb, void *arg)
-{
-	struct mk_peer e;
-
-	if (peer_parse(tb[MIPKEX_A_PEER], &e))
-		return -EPROTO;
-	if (json && !*(int *)arg)
-		jw_open('[');
-	*(int *)arg = 1;
-	peer_print(&e);
-	return 0;
-}
-
-static int peer_show(int argc, char **argv)
-{
-	struct mk_peer e = { 0 }, *v;
-	char err[128];
-	size_t i, n;
-	int ret;
-
-	if (argc > 1)
-		return usage_error("peer show: unexpected \"%s\"", argv[1]);
-	if (argc == 1 && mk_peer_set(&e, MIPKEX_PEER_A_ADDR, argv[0], err,
-				     sizeof(err)))
-		return usage_error("peer show: %s", err);
-	if (mk_genl_open())
-		return 1;
-	if (argc == 1) {
-		struct nl_msg *msg = mk_peer_msg(MIPKEX_CMD_PEER_GET, 0, &e);
-		int opened = 0;
-
-		ret = msg && !mk_genl_call(msg, peer_show_one, &opened) ? 0 : 1;
-		if (json && opened) {
-			jw_close();
-			jw_end();
-		}
-	} else {
-		ret = mk_peer_dump(&v, &n) ? 1 : 0;
-		if (!ret) {
-			if (json)
-				jw_open('[');
-			for (i = 0; i < n; i++)
-				peer_print(&v[i]);
-			if (json) {
-				jw_close();
-				jw_end();
-			}
-			free(v);
-		}
-	}
-	mk_genl_close();
-	return ret;
-}
-
 static const char *const peer_words[] = {
 	[MIPKEX_PEER_A_SPI] = "spi",
 	[MIPKEX_PEER_A_KEY] = "key",
@@ -311,98 +203,66 @@ static const char *const peer_words[] = {
 	[MIPKEX_PEER_A_AUTH] = "auth",
 };
 
-/* peer add|replace ADDR spi SPI key FILE [aead ...] [auth ...] */
-static int peer_new(const char *verb, int flags, int argc, char **argv)
+static int peer_set(void *e, int attr, const char *val, char *err, size_t n)
 {
-	struct mk_peer e = { 0 };
-	const char *keyfile = NULL;
-	char err[256];
-	int i, w, ret;
+	return mk_peer_set(e, attr, val, err, n);
+}
 
-	if (argc < 1)
-		return usage_error("peer %s: which address?", verb);
-	if (mk_peer_set(&e, MIPKEX_PEER_A_ADDR, argv[0], err, sizeof(err)))
-		return usage_error("peer %s: %s", verb, err);
-	for (i = 1; i < argc; i += 2) {
-		w = find_word(argv[i], peer_words, ARRAY_SIZE(peer_words));
-		if (w == -2)
-			return usage_error("peer %s: \"%s\" is ambiguous", verb,
-					   argv[i]);
-		if (w < 0)
-			return usage_error("peer %s: unknown option \"%s\"",
-					   verb, argv[i]);
-		if (i + 1 >= argc)
-			return usage_error("peer %s: %s needs a value", verb,
-					   peer_words[w]);
-		if (HAVE(&e, w))
-			return usage_error("peer %s: %s given twice", verb,
-					   peer_words[w]);
-		if (w == MIPKEX_PEER_A_KEY) {
-			keyfile = argv[i + 1];
-			e.have |= 1u << w;
-			continue;
-		}
-		if (mk_peer_set(&e, w, argv[i + 1], err, sizeof(err)))
-			return usage_error("peer %s: %s", verb, err);
-	}
-	if (mk_peer_check(&e, err, sizeof(err)))
-		return usage_error("peer %s: %s", verb, err);
-	ret = mk_key_arg("key", keyfile, &e.key);
-	if (ret)
-		return ret;
-	ret = 1;
-	if (!mk_genl_open()) {
-		ret = mk_send_new(mk_peer_msg(MIPKEX_CMD_PEER_NEW, flags, &e));
-		mk_genl_close();
-	}
-	mk_key_zero(&e.key);
-	return ret;
+static int peer_check(const void *e, char *err, size_t n)
+{
+	return mk_peer_check(e, err, n);
+}
+
+static struct nl_msg *peer_msg(int cmd, int flags, const void *e)
+{
+	return mk_peer_msg(cmd, flags, e);
+}
+
+static int peer_parse_any(struct nlattr *nest, void *e)
+{
+	return peer_parse(nest, e);
+}
+
+static void peer_print_any(const void *e)
+{
+	peer_print(e);
+}
+
+static const struct mk_store peer_store = {
+	.name = "peer",
+	.id = "address",
+	.id_attr = MIPKEX_PEER_A_ADDR,
+	.key_attr = MIPKEX_PEER_A_KEY,
+	.nest = MIPKEX_A_PEER,
+	.cmd_new = MIPKEX_CMD_PEER_NEW,
+	.cmd_del = MIPKEX_CMD_PEER_DEL,
+	.cmd_get = MIPKEX_CMD_PEER_GET,
+	.cmd_flush = MIPKEX_CMD_PEER_FLUSH,
+	.words = peer_words,
+	.n_words = ARRAY_SIZE(peer_words),
+	.size = sizeof(struct mk_peer),
+	.have_off = offsetof(struct mk_peer, have),
+	.key_off = offsetof(struct mk_peer, key),
+	.set = peer_set,
+	.check = peer_check,
+	.msg = peer_msg,
+	.parse = peer_parse_any,
+	.cmp = peer_cmp,
+	.print = peer_print_any,
+};
+
+/* Every peer of the namespace, sorted by address. */
+int mk_peer_dump(struct mk_peer **out, size_t *n)
+{
+	void *v;
+	int err = mk_store_dump(&peer_store, &v, n);
+
+	if (!err)
+		*out = v;
+	return err;
 }
 
 int cmd_peer(int argc, char **argv)
 {
-	static const char *const verbs[] = {
-		"add", "replace", "del", "show", "flush",
-	};
-	struct mk_peer e = { 0 };
-	struct nl_msg *msg;
-	char err[128];
-	int v, ret;
-
-	if (argc < 1)
-		return usage_error("peer: add, replace, del, show or flush?");
-	v = find_word(argv[0], verbs, ARRAY_SIZE(verbs));
-	if (v == -2)
-		return usage_error("peer: \"%s\" is ambiguous", argv[0]);
-	switch (v) {
-	case 0:
-		return peer_new("add", NLM_F_CREATE | NLM_F_EXCL, argc - 1,
-				argv + 1);
-	case 1:
-		return peer_new("replace", NLM_F_CREATE | NLM_F_REPLACE,
-				argc - 1, argv + 1);
-	case 2:
-		if (argc < 2)
-			return usage_error("peer del: which address?");
-		if (argc > 2)
-			return usage_error("peer del: unexpected \"%s\"",
-					   argv[2]);
-		if (mk_peer_set(&e, MIPKEX_PEER_A_ADDR, argv[1], err,
-				sizeof(err)))
-			return usage_error("peer del: %s", err);
-		if (mk_genl_open())
-			return 1;
-		msg = mk_peer_msg(MIPKEX_CMD_PEER_DEL, 0, &e);
-		ret = msg && !mk_genl_call(msg, NULL, NULL) ? 0 : 1;
-		mk_genl_close();
-		return ret;
-	case 3:
-		return peer_show(argc - 1, argv + 1);
-	case 4:
-		if (argc > 1)
-			return usage_error("peer flush: unexpected \"%s\"",
-					   argv[1]);
-		return mk_flush(MIPKEX_CMD_PEER_FLUSH, "peer");
-	}
-	return usage_error("peer: unknown command \"%s\"", argv[0]);
+	return mk_store_cmd(&peer_store, argc, argv);
 }
