@@ -1139,6 +1139,7 @@ static const struct genl_ops mipkex_genl_ops[] = {
 		.done = mipkex_dump_done,
 		.policy = mipkex_key0_spi_top,
 		.maxattr = MIPKEX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MIPKEX_CMD_KEY0_FLUSH,
@@ -1204,6 +1205,7 @@ static const struct genl_ops mipkex_genl_ops[] = {
 		.done = mipkex_dump_done,
 		.policy = mipkex_binding_top,
 		.maxattr = MIPKEX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MIPKEX_CMD_BINDING_DEL,
@@ -1217,6 +1219,7 @@ static const struct genl_ops mipkex_genl_ops[] = {
 		.dumpit = mipkex_xfrm_dump,
 		.policy = mipkex_no_attr_policy,
 		.maxattr = MIPKEX_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

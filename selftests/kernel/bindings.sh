@@ -278,7 +278,8 @@ tap_run "binding del removes one (event removed deleted); ENOENT; home shared by
 
 t_unpriv() {
 	# CAP_NET_ADMIN only in a user namespace that does not own the
-	# network namespace: no events, no delete; reading is allowed.
+	# network namespace: no events, no delete, and no reading of what
+	# ties a NAI to a home address (bindings, SAs, KEY0 entries).
 	! in_ns "$N1" unshare --user --map-root-user "$TOOL" monitor 2>"$TMPD/err"
 	cat "$TMPD/err"
 	grep -q 'cannot listen to events' "$TMPD/err"
@@ -286,12 +287,24 @@ t_unpriv() {
 	grep -q EPERM "$TMPD/err"
 	! in_ns "$N1" unshare --user --map-root-user "$TOOL" binding del 10.0.3.2 ha 10.0.2.1 2>"$TMPD/err"
 	grep -q 'Operation not permitted' "$TMPD/err"
+	local what
+	for what in "show bindings" "show sa" "key0 show"; do
+		# shellcheck disable=SC2086 # the words of the command
+		! in_ns "$N1" unshare --user --map-root-user "$TOOL" $what >"$TMPD/out" 2>"$TMPD/err"
+		grep -q 'Operation not permitted' "$TMPD/err"
+		if grep -q '10\.0\.3\.2' "$TMPD/out"; then
+			echo "$what showed a home address"
+			return 1
+		fi
+	done
+	# What names no mobile node stays readable.
+	in_ns "$N1" unshare --user --map-root-user "$TOOL" show >/dev/null
 	bindings_are "$N1" 2
 	# As nobody, without a user namespace: the same.
 	! in_ns "$N1" setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$HELPER" join 2>"$TMPD/err"
 	grep -q EPERM "$TMPD/err"
 }
-tap_run "unprivileged: cannot join the events group, cannot delete" t_unpriv
+tap_run "unprivileged: cannot join the events group, delete, or read bindings, SAs, KEY0" t_unpriv
 
 t_keys() {
 	local k f

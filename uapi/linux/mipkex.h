@@ -35,7 +35,8 @@
  * MIPKEX_CMD_KEY0_DEL (do, admin)
  *	Request: %MIPKEX_A_KEY0 with %MIPKEX_KEY0_A_SPI (required).
  *
- * MIPKEX_CMD_KEY0_GET (do with %MIPKEX_A_KEY0 / %MIPKEX_KEY0_A_SPI, or dump)
+ * MIPKEX_CMD_KEY0_GET (do with %MIPKEX_A_KEY0 / %MIPKEX_KEY0_A_SPI, or dump;
+ *	admin: an entry ties a NAI to a home address)
  *	Reply: one %MIPKEX_A_KEY0 per entry, without the key, with its
  *	%MIPKEX_KEY0_A_FINGERPRINT. Dumps are in no particular order.
  *
@@ -44,7 +45,8 @@
  *
  * MIPKEX_CMD_PEER_NEW, _DEL, _GET, _FLUSH
  *	The same for FA-HA peers, with %MIPKEX_A_PEER (&enum mipkex_peer_attr),
- *	keyed by %MIPKEX_PEER_A_ADDR. NEW requires address, SPI and key.
+ *	keyed by %MIPKEX_PEER_A_ADDR. NEW requires address, SPI and key. GET
+ *	needs no capability (a peer names no mobile node).
  *
  * MIPKEX_CMD_KDC_SET (do, admin)
  *	Request: %MIPKEX_A_KDC (&enum mipkex_kdc_attr); changes only the
@@ -59,7 +61,8 @@
  *	its cryptography when it was loaded (&enum mipkex_selftest_attr).
  *
  * MIPKEX_CMD_BINDING_GET (do with %MIPKEX_A_BINDING / %MIPKEX_BINDING_A_HOME_ADDR
- *	and optionally %MIPKEX_BINDING_A_HA_ADDR, or dump)
+ *	and optionally %MIPKEX_BINDING_A_HA_ADDR, or dump; admin, as the events:
+ *	a binding tells who registered where)
  *	Reply: one %MIPKEX_A_BINDING per binding (&enum mipkex_binding_attr),
  *	with one %MIPKEX_BINDING_A_SA nest per negotiated pair. A binding is a
  *	registration the module accepted in this namespace, as the namespace's
@@ -84,7 +87,7 @@
  *	binding as BINDING_GET shows it (%MIPKEX_A_BINDING). Namespace exit
  *	and module unload remove every binding without an event.
  *
- * MIPKEX_CMD_SA_GET (dump)
+ * MIPKEX_CMD_SA_GET (dump, admin)
  *	Reply: one %MIPKEX_A_XSA (&enum mipkex_xsa_attr) per XFRM SA the module
  *	installed in this namespace and still tracks: its binding, pair,
  *	direction, addresses, SPI, algorithm, lifetimes and counters (never
