@@ -24,6 +24,7 @@
  * mipkex_ha_request_malformed().
  */
 
+#include <linux/err.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -40,6 +41,7 @@
 #include "xfrm.h"
 
 /* RFC 5944 reply codes the home agent's module sends (protocol.rst 9.3). */
+#define MIPKEX_CODE_UNSPECIFIED		128
 #define MIPKEX_CODE_KDC_FAILED		130
 #define MIPKEX_CODE_MN_AUTH		131
 #define MIPKEX_CODE_FA_AUTH		132
@@ -203,6 +205,64 @@ static int mipkex_ha_put_mnha(struct mipkex_wbuf *w, const struct mipkex_key0 *k
 }
 
 /*
+ * What a denial of the home agent's module carries (9.4, "Denials"): @home
+ * and @ha for the fixed part; @anon (@anon_len bytes, NULL for none) the
+ * anonymous NAI extension's data echoed; @counter, a policy to make the
+ * counter-proposal of 6.4 from (129), or NULL; @k0, the KEY0 to sign with
+ * (the derived key of 8.3), or NULL; @peer, the FA-HA security association
+ * to add the FA-HA authenticator with, or NULL.
+ */
+struct mipkex_ha_denial {
+	u8 code;
+	const u8 *home;
+	const u8 *ha;
+	u64 id;
+	const u8 *anon;
+	size_t anon_len;
+	const char *text;
+	const struct mipkex_nego_policy *counter;
+	u32 vendor;
+	const struct mipkex_key0 *k0;
+	const struct mipkex_peer *peer;
+};
+
+/*
+ * Build a denial: type 3, the code, lifetime 0, the home address and home
+ * agent address, the Identification, the anonymous NAI extension, a Message
+ * String, a counter-proposal, the MN-HA authentication extension, the FA-HA
+ * one, each when @d has it. Return: 0 or a negative errno.
+ */
+static int mipkex_ha_put_denial(struct mipkex_wbuf *w,
+				const struct mipkex_ha_denial *d)
+{
+	struct mipkex_msg m;
+	int err = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MIPKEX_MSG_RRP;
+	m.code = d->code;
+	memcpy(m.home, d->home, 4);
+	memcpy(m.ha, d->ha, 4);
+	m.id = d->id;
+	mipkex_wire_put_fixed(w, &m);
+	if (d->anon)
+		mipkex_wire_put_ext(w, MIPKEX_EXT_NAI, d->anon, d->anon_len);
+	mipkex_ha_put_msg_string(w, d->text);
+	if (d->counter)
+		mipkex_nego_put_counter(w, d->vendor, d->counter, 1,
+					mipkex_ha_spi(NULL, 0));
+	if (d->k0)
+		err = mipkex_ha_put_mnha(w, d->k0, d->id);
+	if (!err && d->peer)
+		err = mipkex_ha_put_auth(w, MIPKEX_EXT_FA_HA_AUTH, d->peer->spi,
+					 d->peer->auth, d->peer->key,
+					 d->peer->key_len);
+	if (!err && w->err)
+		err = -EMSGSIZE;
+	return err;
+}
+
+/*
  * A denial of a request, which the agent never sees (9.4): type 3, the
  * code, lifetime 0, the request's home address (0.0.0.0) and home agent
  * address, the Identification of the replay rules, the anonymous NAI
@@ -217,7 +277,19 @@ static enum mipkex_verdict mipkex_ha_deny(struct mipkex_ha_rq *rq, u8 code,
 {
 	struct mipkex_ctx *ctx = rq->ctx;
 	struct mipkex_net *mn = ctx->mn;
-	struct mipkex_msg m;
+	struct mipkex_ha_denial d = {
+		.code = code,
+		.home = ctx->msg.home,
+		.ha = ctx->msg.ha,
+		.id = rq->reply_id,
+		.anon = rq->has_anon ? rq->anon.data : NULL,
+		.anon_len = rq->anon.len,
+		.text = text,
+		.counter = counter ? &rq->pol : NULL,
+		.vendor = rq->vendor,
+		.k0 = rq->have_key0 ? &rq->k0 : NULL,
+		.peer = rq->have_peer ? &rq->peer : NULL,
+	};
 	struct mipkex_wbuf w;
 	u8 *buf;
 	int err = -ENOMEM;
@@ -227,29 +299,7 @@ static enum mipkex_verdict mipkex_ha_deny(struct mipkex_ha_rq *rq, u8 code,
 	if (!buf)
 		goto out;
 	mipkex_wbuf_init(&w, buf, 1024);
-	memset(&m, 0, sizeof(m));
-	m.type = MIPKEX_MSG_RRP;
-	m.code = code;
-	memcpy(m.home, ctx->msg.home, 4);
-	memcpy(m.ha, ctx->msg.ha, 4);
-	m.id = rq->reply_id;
-	mipkex_wire_put_fixed(&w, &m);
-	if (rq->has_anon)
-		mipkex_wire_put_ext(&w, MIPKEX_EXT_NAI, rq->anon.data,
-				    rq->anon.len);
-	mipkex_ha_put_msg_string(&w, text);
-	if (counter)
-		mipkex_nego_put_counter(&w, rq->vendor, &rq->pol, 1,
-					mipkex_ha_spi(NULL, 0));
-	err = 0;
-	if (rq->have_key0)
-		err = mipkex_ha_put_mnha(&w, &rq->k0, m.id);
-	if (!err && rq->have_peer)
-		err = mipkex_ha_put_auth(&w, MIPKEX_EXT_FA_HA_AUTH,
-					 rq->peer.spi, rq->peer.auth,
-					 rq->peer.key, rq->peer.key_len);
-	if (!err && w.err)
-		err = -EMSGSIZE;
+	err = mipkex_ha_put_denial(&w, &d);
 	if (!err)
 		err = mipkex_pkt_send(mn->net, ctx->daddr, ctx->saddr,
 				      htons(MIPKEX_MIP_PORT), ctx->sport,
@@ -1076,6 +1126,145 @@ out:
 	}
 	mipkex_ha_pending_free(p);
 	return v;
+}
+
+/* The Message String of the denial that replaces a malformed reply. */
+#define MIPKEX_HA_AGENT_REPLY_TEXT	"malformed reply from the agent"
+
+/*
+ * The denial (128) that answers the mobile node in place of the agent's
+ * malformed reply to pending request @p (9.4, "An agent's reply that does
+ * not parse"): signed with @p's KEY0, with the reply's Identification (the
+ * agent's choice, a nonce the module then expects), sent from where the
+ * request went to where it came from, and kept for its retransmissions.
+ * Without the KEY0 (deleted since) nothing is sent.
+ */
+static void mipkex_ha_deny_agent_reply(struct mipkex_ctx *ctx,
+				       struct mipkex_ha *ha,
+				       const struct mipkex_ha_pending *p)
+{
+	static const u8 zero[4];
+	struct mipkex_net *mn = ctx->mn;
+	struct mipkex_replay_state *rst;
+	struct mipkex_replay_input rin;
+	const struct mipkex_key0 *k;
+	const struct mipkex_peer *pr;
+	struct mipkex_ha_denial d = {
+		.code = MIPKEX_CODE_UNSPECIFIED,
+		.home = zero,
+		.ha = (const u8 *)&p->ha,
+		.id = ctx->msg.id,
+		.anon = p->has_anon ? p->anon : NULL,
+		.anon_len = p->anon_len,
+		.text = MIPKEX_HA_AGENT_REPLY_TEXT,
+	};
+	struct {
+		struct mipkex_key0 k0;
+		struct mipkex_peer peer;
+		u8 buf[1024];
+	} *s;
+	struct mipkex_wbuf w;
+	int err = -ENOMEM;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		goto out;
+	rcu_read_lock();
+	k = mipkex_key0_lookup_spi(mn, p->spi);
+	if (k) {
+		s->k0 = *k;
+		d.k0 = &s->k0;
+	}
+	pr = mipkex_peer_lookup(mn, p->src);
+	if (pr) {
+		s->peer = *pr;
+		d.peer = &s->peer;
+	}
+	rcu_read_unlock();
+	if (!d.k0) {
+		kfree_sensitive(s);
+		return;
+	}
+	/* Nonces: the agent's choice is the one expected next (9.4 step 4). */
+	if (s->k0.replay == MIPKEX_REPLAY_NONCE) {
+		rst = mipkex_ha_replay(ha, p->spi, true);
+		if (rst) {
+			memset(&rin, 0, sizeof(rin));
+			rin.mode = MIPKEX_REPLAY_NONCE;
+			rin.id = p->ident;
+			mipkex_replay_update(rst, &rin, ctx->msg.id, true);
+		}
+	}
+	mipkex_wbuf_init(&w, s->buf, sizeof(s->buf));
+	err = mipkex_ha_put_denial(&w, &d);
+	if (!err)
+		err = mipkex_pkt_send(mn->net, p->dst, p->src,
+				      htons(MIPKEX_MIP_PORT), p->sport, w.buf,
+				      w.len);
+	if (!err)
+		mipkex_ha_cache_put(ha, p->spi, p->ident, p->src, p->req,
+				    p->req_len, w.buf, w.len);
+	kfree_sensitive(s);
+out:
+	if (err) {
+		mipkex_stat_inc(mn, MIPKEX_STAT_ERR_RESOURCE);
+	} else {
+		mipkex_stat_inc(mn, MIPKEX_STAT_DENIALS_SENT);
+		mipkex_event_denied(mn, p->home, p->ha, p->nai,
+				    MIPKEX_CODE_UNSPECIFIED,
+				    MIPKEX_HA_AGENT_REPLY_TEXT);
+	}
+}
+
+/**
+ * mipkex_ha_reply_unparsed() - an agent's reply whose extensions the codec
+ *	refuses
+ * @ctx: the reply, at LOCAL_OUT; its fixed part parsed
+ *
+ * Such a reply is matched to a pending request as mipkex_ha_reply_out()
+ * does, by the SPI of its MN-HA authentication extension when one comes
+ * before the framing error, else by the low-order 32 bits of the
+ * Identification alone (protocol.rst 9.4). It is never sent when it
+ * answers a request the module unprotected: in the plain form it would
+ * carry the mobile node's identity, and it cannot be protected. The mobile
+ * node gets the module's denial (128) instead. A late one is dropped, and
+ * one that matches two or more pending requests (no SPI) too. Anything
+ * else answers no protected request and passes unchanged.
+ *
+ * Return: the worker's next step.
+ */
+enum mipkex_verdict mipkex_ha_reply_unparsed(struct mipkex_ctx *ctx)
+{
+	struct mipkex_net *mn = ctx->mn;
+	struct mipkex_ha_pending *p;
+	struct mipkex_ext mnha;
+	struct mipkex_ha *ha;
+	bool late;
+
+	if (ctx->msg.type != MIPKEX_MSG_RRP)
+		return MIPKEX_VERDICT_PASS;
+	ha = mipkex_ha_get(mn);
+	if (!ha)
+		return MIPKEX_VERDICT_PASS;
+	if (mipkex_ha_ext_at(ctx, ctx->msg.mn_ha_off, &mnha))
+		p = mipkex_ha_pending_take(ha, mnha.spi, (u32)ctx->msg.id,
+					   &late);
+	else
+		p = mipkex_ha_pending_take_id(ha, (u32)ctx->msg.id, &late);
+	if (IS_ERR(p)) {
+		mipkex_stat_inc(mn, MIPKEX_STAT_ERR_AGENT_REPLY);
+		return MIPKEX_VERDICT_DROP;
+	}
+	if (!p && late) {
+		mipkex_stat_inc(mn, MIPKEX_STAT_ERR_NO_PENDING);
+		return MIPKEX_VERDICT_DROP;
+	}
+	if (!p)
+		return MIPKEX_VERDICT_PASS;
+	mipkex_stat_inc(mn, MIPKEX_STAT_ERR_AGENT_REPLY);
+	mipkex_ha_deny_agent_reply(ctx, ha, p);
+	mipkex_ha_pending_free(p);
+	return MIPKEX_VERDICT_DROP;
 }
 
 /* The plain request for the agent (9.4 step 9). */

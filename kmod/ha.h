@@ -144,6 +144,8 @@ void mipkex_ha_pending_add(struct mipkex_ha *ha, struct mipkex_ha_pending *p);
 struct mipkex_ha_pending *mipkex_ha_pending_take(struct mipkex_ha *ha,
 						 u32 spi, u32 id_low,
 						 bool *late);
+struct mipkex_ha_pending *mipkex_ha_pending_take_id(struct mipkex_ha *ha,
+						    u32 id_low, bool *late);
 const struct mipkex_ha_pending *mipkex_ha_pending_find(struct mipkex_ha *ha,
 						       u32 spi, u64 ident);
 unsigned int mipkex_ha_pending_count(struct mipkex_ha *ha);

@@ -14,6 +14,7 @@
  * requests a second with a burst of MIPKEX_HA_RL_BURST.
  */
 
+#include <linux/err.h>
 #include <linux/hashtable.h>
 #include <linux/jhash.h>
 #include <linux/jiffies.h>
@@ -254,6 +255,11 @@ static bool mipkex_ha_pending_expired(const struct mipkex_ha_pending *p)
 	return time_after(jiffies, p->expires);
 }
 
+static bool mipkex_ha_cache_expired(const struct mipkex_ha_cached *c)
+{
+	return time_after(jiffies, c->expires);
+}
+
 /* Remember a request that leaves the table unanswered (ring, oldest out). */
 static void mipkex_ha_late_add(struct mipkex_ha *ha,
 			       const struct mipkex_ha_pending *p)
@@ -267,7 +273,8 @@ static void mipkex_ha_late_add(struct mipkex_ha *ha,
 	l->used = true;
 }
 
-static bool mipkex_ha_late_has(const struct mipkex_ha *ha, u32 spi,
+/* A request of @spi (any SPI when @any) that left the table unanswered. */
+static bool mipkex_ha_late_has(const struct mipkex_ha *ha, bool any, u32 spi,
 			       u32 id_low)
 {
 	const struct mipkex_ha_late *l;
@@ -275,7 +282,7 @@ static bool mipkex_ha_late_has(const struct mipkex_ha *ha, u32 spi,
 
 	for (i = 0; i < MIPKEX_HA_LATE_MAX; i++) {
 		l = &ha->late[i];
-		if (l->used && l->spi == spi && l->id_low == id_low &&
+		if (l->used && (any || l->spi == spi) && l->id_low == id_low &&
 		    !time_after(jiffies, l->expires))
 			return true;
 	}
@@ -364,7 +371,60 @@ struct mipkex_ha_pending *mipkex_ha_pending_take(struct mipkex_ha *ha,
 	}
 	c = mipkex_ha_cache_find(ha, spi);
 	*late = (c && (u32)c->ident == id_low) ||
-		mipkex_ha_late_has(ha, spi, id_low);
+		mipkex_ha_late_has(ha, false, spi, id_low);
+	return NULL;
+}
+
+/**
+ * mipkex_ha_pending_take_id() - remove and return the entry a reply answers,
+ *	by its Identification alone (a reply without a readable MN-HA
+ *	authentication extension)
+ * @ha: the state
+ * @id_low: the low-order 32 bits of the reply's Identification
+ * @late: set as mipkex_ha_pending_take() does, for a request of any KEY0 SPI
+ *
+ * Entries of every KEY0 SPI with this Identification are candidates; the
+ * expired ones among them leave the table (as late).
+ *
+ * Return: the only unexpired entry that matches, now the caller's; NULL
+ * when none does; ERR_PTR(-ENOTUNIQ) when two or more do (they stay).
+ */
+struct mipkex_ha_pending *mipkex_ha_pending_take_id(struct mipkex_ha *ha,
+						    u32 id_low, bool *late)
+{
+	unsigned int i, found = MIPKEX_HA_PENDING_MAX;
+	const struct mipkex_ha_cached *c;
+	struct mipkex_ha_pending *q;
+
+	*late = false;
+	for (i = 0; i < MIPKEX_HA_PENDING_MAX; i++) {
+		q = ha->pending[i];
+		if (!q || (u32)q->ident != id_low)
+			continue;
+		if (mipkex_ha_pending_expired(q)) {
+			ha->pending[i] = NULL;
+			mipkex_ha_late_add(ha, q);
+			mipkex_ha_pending_free(q);
+			continue;
+		}
+		if (found != MIPKEX_HA_PENDING_MAX)
+			return ERR_PTR(-ENOTUNIQ);
+		found = i;
+	}
+	if (found != MIPKEX_HA_PENDING_MAX) {
+		q = ha->pending[found];
+		ha->pending[found] = NULL;
+		return q;
+	}
+	for (i = 0; i < MIPKEX_HA_CACHE_MAX; i++) {
+		c = ha->cache[i];
+		if (c && (u32)c->ident == id_low &&
+		    !mipkex_ha_cache_expired(c)) {
+			*late = true;
+			return NULL;
+		}
+	}
+	*late = mipkex_ha_late_has(ha, true, 0, id_low);
 	return NULL;
 }
 
@@ -406,11 +466,6 @@ unsigned int mipkex_ha_pending_count(struct mipkex_ha *ha)
 		if (ha->pending[i] && !mipkex_ha_pending_expired(ha->pending[i]))
 			n++;
 	return n;
-}
-
-static bool mipkex_ha_cache_expired(const struct mipkex_ha_cached *c)
-{
-	return time_after(jiffies, c->expires);
 }
 
 /**

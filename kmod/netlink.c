@@ -627,25 +627,6 @@ static int mipkex_genl_key0_new(struct sk_buff *skb, struct genl_info *info)
 	return mipkex_genl_reply_u32(info, MIPKEX_A_RESULT, ret, true);
 }
 
-static int mipkex_genl_key0_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
-	struct nlattr *tb[MIPKEX_KEY0_A_MAX + 1];
-	int err;
-
-	err = mipkex_genl_nest(info, MIPKEX_A_KEY0, MIPKEX_KEY0_A_MAX,
-			       mipkex_key0_spi_policy, tb,
-			       "the KEY0 attribute is required");
-	if (err)
-		return err;
-	err = mipkex_key0_del(mn, info->attrs[MIPKEX_A_KEY0], tb,
-			      info->extack);
-	if (!err)
-		mipkex_binding_remove_key0(mn,
-					   nla_get_u32(tb[MIPKEX_KEY0_A_SPI]));
-	return err;
-}
-
 static int mipkex_genl_key0_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
@@ -686,16 +667,6 @@ static int mipkex_genl_key0_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static int mipkex_genl_key0_flush(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
-
-	unsigned int n = mipkex_key0_flush(mn);
-
-	mipkex_binding_remove_key0(mn, 0);
-	return mipkex_genl_reply_u32(info, MIPKEX_A_COUNT, n, false);
-}
-
 static int mipkex_genl_peer_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
@@ -712,25 +683,6 @@ static int mipkex_genl_peer_new(struct sk_buff *skb, struct genl_info *info)
 	if (ret < 0)
 		return ret;
 	return mipkex_genl_reply_u32(info, MIPKEX_A_RESULT, ret, true);
-}
-
-static int mipkex_genl_peer_del(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
-	struct nlattr *tb[MIPKEX_PEER_A_MAX + 1];
-	int err;
-
-	err = mipkex_genl_nest(info, MIPKEX_A_PEER, MIPKEX_PEER_A_MAX,
-			       mipkex_peer_addr_policy, tb,
-			       "the peer attribute is required");
-	if (err)
-		return err;
-	err = mipkex_peer_del(mn, info->attrs[MIPKEX_A_PEER], tb,
-			      info->extack);
-	if (!err)
-		mipkex_binding_remove_peer(mn,
-					   nla_get_in_addr(tb[MIPKEX_PEER_A_ADDR]));
-	return err;
 }
 
 static int mipkex_genl_peer_get(struct sk_buff *skb, struct genl_info *info)
@@ -773,14 +725,106 @@ static int mipkex_genl_peer_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-static int mipkex_genl_peer_flush(struct sk_buff *skb, struct genl_info *info)
+/*
+ * A store whose entries, when they go, end the bindings that use them (KEY0
+ * entries, FA-HA peers): what its del and flush operations differ in. @attr
+ * is the nest of one entry, parsed with @policy up to @maxtype (@missing
+ * when absent); @unbind ends the bindings of the entry @tb names, or of
+ * every entry when @tb is NULL.
+ */
+struct mipkex_genl_store {
+	u16 attr;
+	int maxtype;
+	const struct nla_policy *policy;
+	const char *missing;
+	int (*del)(struct mipkex_net *mn, struct nlattr *nest,
+		   struct nlattr **tb, struct netlink_ext_ack *extack);
+	unsigned int (*flush)(struct mipkex_net *mn);
+	void (*unbind)(struct mipkex_net *mn, struct nlattr **tb);
+};
+
+/* Room for the attributes of either store's nest. */
+#define MIPKEX_GENL_STORE_A_MAX	(MIPKEX_KEY0_A_MAX + MIPKEX_PEER_A_MAX)
+
+static void mipkex_genl_key0_unbind(struct mipkex_net *mn, struct nlattr **tb)
+{
+	mipkex_binding_remove_key0(mn, tb ? nla_get_u32(tb[MIPKEX_KEY0_A_SPI]) :
+				   0);
+}
+
+static void mipkex_genl_peer_unbind(struct mipkex_net *mn, struct nlattr **tb)
+{
+	mipkex_binding_remove_peer(mn, tb ?
+				   nla_get_in_addr(tb[MIPKEX_PEER_A_ADDR]) : 0);
+}
+
+static const struct mipkex_genl_store mipkex_genl_key0_store = {
+	.attr = MIPKEX_A_KEY0,
+	.maxtype = MIPKEX_KEY0_A_MAX,
+	.policy = mipkex_key0_spi_policy,
+	.missing = "the KEY0 attribute is required",
+	.del = mipkex_key0_del,
+	.flush = mipkex_key0_flush,
+	.unbind = mipkex_genl_key0_unbind,
+};
+
+static const struct mipkex_genl_store mipkex_genl_peer_store = {
+	.attr = MIPKEX_A_PEER,
+	.maxtype = MIPKEX_PEER_A_MAX,
+	.policy = mipkex_peer_addr_policy,
+	.missing = "the peer attribute is required",
+	.del = mipkex_peer_del,
+	.flush = mipkex_peer_flush,
+	.unbind = mipkex_genl_peer_unbind,
+};
+
+/* Delete one entry of @st, then end the bindings that used it. */
+static int mipkex_genl_store_del(const struct mipkex_genl_store *st,
+				 struct genl_info *info)
 {
 	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	struct nlattr *tb[MIPKEX_GENL_STORE_A_MAX + 1];
+	int err;
 
-	unsigned int n = mipkex_peer_flush(mn);
+	err = mipkex_genl_nest(info, st->attr, st->maxtype, st->policy, tb,
+			       st->missing);
+	if (err)
+		return err;
+	err = st->del(mn, info->attrs[st->attr], tb, info->extack);
+	if (!err)
+		st->unbind(mn, tb);
+	return err;
+}
 
-	mipkex_binding_remove_peer(mn, 0);
+/* Delete every entry of @st, end every binding that used one. */
+static int mipkex_genl_store_flush(const struct mipkex_genl_store *st,
+				   struct genl_info *info)
+{
+	struct mipkex_net *mn = mipkex_net(genl_info_net(info));
+	unsigned int n = st->flush(mn);
+
+	st->unbind(mn, NULL);
 	return mipkex_genl_reply_u32(info, MIPKEX_A_COUNT, n, false);
+}
+
+static int mipkex_genl_key0_del(struct sk_buff *skb, struct genl_info *info)
+{
+	return mipkex_genl_store_del(&mipkex_genl_key0_store, info);
+}
+
+static int mipkex_genl_key0_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	return mipkex_genl_store_flush(&mipkex_genl_key0_store, info);
+}
+
+static int mipkex_genl_peer_del(struct sk_buff *skb, struct genl_info *info)
+{
+	return mipkex_genl_store_del(&mipkex_genl_peer_store, info);
+}
+
+static int mipkex_genl_peer_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	return mipkex_genl_store_flush(&mipkex_genl_peer_store, info);
 }
 
 static int mipkex_genl_kdc_set(struct sk_buff *skb, struct genl_info *info)

@@ -82,5 +82,6 @@ enum mipkex_verdict mipkex_mn_reply_unparsed(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_ha_request_in(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_ha_request_malformed(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_ha_reply_out(struct mipkex_ctx *ctx);
+enum mipkex_verdict mipkex_ha_reply_unparsed(struct mipkex_ctx *ctx);
 
 #endif /* _MIPKEX_PACKET_H */

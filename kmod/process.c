@@ -24,6 +24,8 @@
  *	                          protected request
  *	ha    LOCAL_IN   request  mipkex_ha_request_malformed()  deny a
  *	                          badly framed protected request (134)
+ *	ha    LOCAL_OUT  reply    mipkex_ha_reply_unparsed()  never send the
+ *	                          agent's malformed reply to a protected request
  *
  * Anything else (other directions, other message types, datagrams that are
  * not well-formed registration messages) goes back unchanged: the local
@@ -75,8 +77,12 @@ static mipkex_handler_t mipkex_handler(u8 role, unsigned int hook, u8 type)
 static mipkex_handler_t mipkex_handler_unparsed(const struct mipkex_ctx *ctx,
 						u8 role, unsigned int hook)
 {
-	if (!ctx->data || !ctx->parse_err || !ctx->msg.fixed_len ||
-	    hook != NF_INET_LOCAL_IN)
+	if (!ctx->data || !ctx->parse_err || !ctx->msg.fixed_len)
+		return NULL;
+	if (role == MIPKEX_ROLE_HA && ctx->msg.type == MIPKEX_MSG_RRP &&
+	    hook == NF_INET_LOCAL_OUT)
+		return mipkex_ha_reply_unparsed;
+	if (hook != NF_INET_LOCAL_IN)
 		return NULL;
 	if (role == MIPKEX_ROLE_MN && ctx->msg.type == MIPKEX_MSG_RRP)
 		return mipkex_mn_reply_unparsed;

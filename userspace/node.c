@@ -52,6 +52,7 @@ static const char *const stat_names[] = {
 	[MIPKEX_STAT_ERR_XFRM] = "err_xfrm",
 	[MIPKEX_STAT_RETRANSMISSIONS] = "retransmissions",
 	[MIPKEX_STAT_FA_DENIALS] = "fa_denials",
+	[MIPKEX_STAT_ERR_AGENT_REPLY] = "err_agent_reply",
 };
 
 /*

@@ -657,6 +657,14 @@ class HomeAgent:
         for spec in args.delay or []:
             life, _, secs = spec.partition(":")
             self.delays[parse_int(life)] = float(secs)
+        # Requested lifetime -> how to break the reply's framing (tests).
+        self.malformed = {}
+        for spec in args.malformed or []:
+            life, _, how = spec.partition(":")
+            if how not in ("overrun", "dup-mnha"):
+                raise ValueError("--malformed %r: want LIFETIME:overrun or"
+                                 " LIFETIME:dup-mnha" % spec)
+            self.malformed[parse_int(life)] = how
         self.socks = bind_sockets(self.addrs)
         self.bindings = {}	# home (int) -> dict
         self.counts = {"requests": 0, "accepted": 0, "denied": 0,
@@ -830,6 +838,12 @@ class HomeAgent:
         has_faha = any(e.type == EXT_FA_HA for e in req.exts)
         if fa_sa is not None and (has_faha or peer[0] in self.peers):
             msg = auth_ext(EXT_FA_HA, fa_sa, msg)
+        how = self.malformed.get(req.lifetime)
+        if how == "overrun" and len(msg) > REP_FIXED + 1:
+            # The first extension's length runs past the end.
+            msg = msg[:REP_FIXED + 1] + b"\xff" + msg[REP_FIXED + 2:]
+        elif how == "dup-mnha" and mn is not None:
+            msg = auth_ext(EXT_MN_HA, mn.sa, msg)
         delay = self.delays.get(req.lifetime)
         if delay:
             time.sleep(delay)
@@ -1207,6 +1221,12 @@ def main():
     p.add_argument("--delay", action="append", metavar="LIFETIME:SECONDS",
                    help="answer requests for this lifetime only after"
                    " SECONDS, blocking (tests of late replies; repeatable)")
+    p.add_argument("--malformed", action="append",
+                   metavar="LIFETIME:overrun|dup-mnha",
+                   help="answer requests for this lifetime with a reply whose"
+                   " framing is broken: the first extension's length runs"
+                   " past the end, or a second MN-HA authentication"
+                   " extension (tests; repeatable)")
     p.add_argument("--json-log", metavar="FILE")
 
     p = sub.add_parser("send", help="send a datagram, print the reply")

@@ -51,6 +51,13 @@ NONCE_SPI=4099
 # past the module's 10 s wait for an answer (late replies).
 SLOW_LIFETIME=599
 SLOW_DELAY=12
+# The agent's reply to requests for these lifetimes has broken framing: the
+# first extension's length runs past the end (so no MN-HA authentication
+# extension comes before the error), or a second MN-HA authentication
+# extension; the last one is late as well.
+OVERRUN_LIFETIME=598
+DUP_MNHA_LIFETIME=597
+LATE_OVERRUN_LIFETIME=595
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root"
 [ -x "$TOOL" ] || tap_skip_all "no tool at $TOOL"
@@ -140,6 +147,10 @@ step_setup()
 		--mn "$NONCE_NAI,$NONCE_HOME,$NONCE_SPI,$WORK/k0,hmac-sha256,replay=nonce" \
 		--peer "$FA_ADDR,$FA_SPI,$WORK/kfa,hmac-sha256" \
 		--delay "$SLOW_LIFETIME:$SLOW_DELAY" \
+		--malformed "$OVERRUN_LIFETIME:overrun" \
+		--malformed "$DUP_MNHA_LIFETIME:dup-mnha" \
+		--delay "$LATE_OVERRUN_LIFETIME:$SLOW_DELAY" \
+		--malformed "$LATE_OVERRUN_LIFETIME:overrun" \
 		--json-log "$WORK/ha.log" >"$WORK/ha.out" 2>&1 &
 	echo $! >"$WORK/agent.pid"
 	slowwait 30 grep -q '"ready"' "$WORK/ha.out"
@@ -175,7 +186,8 @@ step_stateful()
 
 	n=$(stat rewritten)
 
-	r=$(peer --mode stateful)
+	# The first request: the worker sets up its crypto (slow under load).
+	r=$(peer --mode stateful --timeout 30) || :
 	echo "$r"
 	expect "$r" '.code == 0 and .mn_ha == "ok" and .low_ok and
 		.nai == "@example.org" and .sa_payloads == [1] and
@@ -477,6 +489,97 @@ print((struct.pack('>BBH4s4s4sQ', 1, 0, 600, socket.inet_aton('$HOME'),
 	[ "$(stat denials_sent)" = "$d0" ]
 }
 
+# agent_malformed LIFETIME FILTER PEER-COMMAND...: the agent answers the
+# request for LIFETIME with a reply whose framing is broken, holding the
+# NAI in clear; the mobile node gets the module's denial 128 instead
+# (protocol.rst 9.4), signed with KEY0 (8.3), anonymous, satisfying the jq
+# FILTER, and nothing else; err_agent_reply and denials_sent rise by one;
+# the bindings stay as they were. The peer's output in $WORK/malformed.
+agent_malformed()
+{
+	local life=$1 filter=$2 out c0 d0 n0 a0 b0 last nai_hex
+	shift 2
+
+	c0=$(stat err_agent_reply)
+	d0=$(stat denials_sent)
+	n0=$(stat err_no_pending)
+	a0=$(agent_requests)
+	b0=$(binding_keys)
+	out=$("$@" --lifetime "$life" --linger 2) || :
+	echo "$out" | tee "$WORK/malformed"
+	counters err_agent_reply denials_sent err_no_pending
+	expect "$(head -1 <<<"$out")" ".code == 128 and .lifetime == 0 and
+		.home == \"0.0.0.0\" and .mn_ha == \"ok\" and .low_ok and
+		.nai == \"@example.org\" and .clear == false and
+		.message == \"malformed reply from the agent\" and
+		.cvse == [] and .nvse == [] and ($filter)"
+	expect "$(tail -1 <<<"$out")" '.extra == 0 and .clear == false'
+	# The agent answered, in the clear, with the reply the module dropped.
+	last=$(jq -c -s 'map(select(.event == "request")) | last' "$WORK/ha.log")
+	echo "agent: $last"
+	nai_hex=$(jq -j .nai <<<"$last" | od -An -tx1 | tr -d ' \n')
+	expect "$last" ".code == 0 and .lifetime == $life and
+		(.reply | contains(\"$nai_hex\"))"
+	[ "$(agent_requests)" = $((a0 + 1)) ]
+	[ "$(stat err_agent_reply)" = $((c0 + 1)) ]
+	[ "$(stat denials_sent)" = $((d0 + 1)) ]
+	[ "$(stat err_no_pending)" = "$n0" ]
+	[ "$(binding_keys)" = "$b0" ]
+}
+
+# The agent's reply to a protected request does not parse (protocol.rst
+# 9.4): it never leaves; the mobile node gets the module's denial 128.
+step_agent_malformed()
+{
+	local out t0 a0 n0 c0 d0 nonce
+
+	# No MN-HA extension before the error: matched by Identification.
+	agent_malformed "$OVERRUN_LIFETIME" true peer --mode stateful
+	# A second MN-HA extension: matched by the first one's SPI.
+	agent_malformed "$DUP_MNHA_LIFETIME" true peer --mode stateful
+	# Through an FA: the denial carries the FA-HA authenticator.
+	agent_malformed "$OVERRUN_LIFETIME" '.fa_ha == "ok"' \
+		via_fa --mode stateful
+	# A retransmission of the request gets the denial again (9.4 step 4).
+	t0=$(stat retransmissions)
+	agent_malformed "$DUP_MNHA_LIFETIME" true peer --mode stateful \
+		--again same
+	expect "$(sed -n 2p "$WORK/malformed")" '.code == 128 and
+		.same_as_first == true'
+	[ "$(stat retransmissions)" = $((t0 + 1)) ]
+
+	# Nonces: the denial carries the agent's nonce, which the module
+	# expects next: the next request goes through.
+	nonce=$(jq -r -s --arg n "$NONCE_NAI" 'map(select(.event == "request"
+		and .nai == $n)) | last | .reply_ident[0:8]' "$WORK/ha.log")
+	echo "nonce from the agent's last reply to $NONCE_NAI: $nonce"
+	agent_malformed "$OVERRUN_LIFETIME" true peer --spi "$NONCE_SPI" \
+		--nai "$NONCE_NAI" --home "$NONCE_HOME" --mode stateful \
+		--ident "${nonce}0000000a"
+	nonce=$(head -1 "$WORK/malformed" | jq -r '.ident[0:8]')
+	out=$(peer --spi "$NONCE_SPI" --nai "$NONCE_NAI" --home "$NONCE_HOME" \
+		--mode stateful --ident "${nonce}0000000b")
+	echo "$out"
+	expect "$out" '.code == 0 and .mn_ha == "ok" and .mn_key1 != null'
+
+	# Late as well: dropped, err_no_pending; nothing reaches the node.
+	a0=$(agent_requests)
+	n0=$(stat err_no_pending)
+	c0=$(stat err_agent_reply)
+	d0=$(stat denials_sent)
+	out=$(peer --mode stateful --lifetime "$LATE_OVERRUN_LIFETIME" \
+		--timeout $((SLOW_DELAY + 4))) || :
+	echo "$out"
+	slowwait 20 sh -c "[ \"\$(ip netns exec $HA $TOOL -j stats |
+		jq .err_no_pending)\" -gt $n0 ]" || :
+	counters err_no_pending err_agent_reply denials_sent
+	expect "$out" '.timeout == true'
+	[ "$(agent_requests)" = $((a0 + 1)) ]
+	[ "$(stat err_no_pending)" = $((n0 + 1)) ]
+	[ "$(stat err_agent_reply)" = "$c0" ]
+	[ "$(stat denials_sent)" = "$d0" ]
+}
+
 step_dereg()
 {
 	local r
@@ -557,7 +660,7 @@ step_ratelimit()
 	[ "$(stat err_kdc)" = "$kdc0" ]
 }
 
-tap_plan 18
+tap_plan 19
 tap_run "setup: module in role ha, reference HA agent" step_setup
 tap_run "KEY0 fingerprint as protocol.rst 8.6.5" step_fpr
 tap_run "stateful KDC, co-located: KEY1 unwrapped, agent saw plain" \
@@ -580,6 +683,8 @@ tap_run "agent's late reply: dropped and counted, never plain" step_late
 tap_run "protected request the codec refuses: 134, never the agent" \
 	step_framing
 tap_run "unauthenticated DH burst: rate-limited, no DH work" step_ratelimit
+tap_run "agent's malformed reply: the module's 128 instead, never plain" \
+	step_agent_malformed
 tap_run "deregistration: protected reply without keys" step_dereg
 tap_run "agent's denial: protected, identity hidden" step_agent_denial
 tap_run "agent still running" kill -0 "$(<"$WORK/agent.pid")"

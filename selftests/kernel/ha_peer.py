@@ -18,6 +18,11 @@ KEY2 and KEY3 for the FA.
 --again sends a second request once the first is answered: the same bytes
 (a retransmission) or the same Identification with other bytes (a replay),
 and says whether its reply is the first reply byte for byte.
+
+Every reply line says whether the datagram holds the mobile node's NAI or
+home address in clear ("clear"; an accepted reply's fixed part holds the
+home address); --linger keeps listening once the replies expected have
+come, and reports what else arrived.
 """
 
 import argparse
@@ -380,6 +385,10 @@ def main():
                     " and another lifetime (changed)")
     ap.add_argument("--again-after", type=float, default=0.0,
                     help="seconds to wait before --again")
+    ap.add_argument("--linger", type=float, default=0.0,
+                    help="then listen this many seconds more; print"
+                    " {\"extra\": datagrams, \"clear\": whether one held"
+                    " the NAI or home address}")
     a = ap.parse_args()
     peer = Peer(a)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -408,6 +417,8 @@ def main():
         return 0
     rc = 0
     first = None
+    ident = (a.nai.encode(), socket.inet_aton(a.home))
+    clear = lambda d: any(x in d for x in ident)  # noqa: E731
     while sent:
         req = sent.pop(0)
         try:
@@ -421,6 +432,7 @@ def main():
             out = {"error": "%s: %s" % (type(e).__name__, e),
                    "reply": rep.hex()}
             rc = 1
+        out["clear"] = clear(rep)
         if first is None:
             first = rep
         else:
@@ -434,6 +446,16 @@ def main():
             s.sendto(req, (a.ha, 434))
             sent.append(req)
             reqs.append(req)
+    if a.linger:
+        extra = []
+        s.settimeout(a.linger)
+        try:
+            while True:
+                extra.append(s.recv(65535))
+        except socket.timeout:
+            pass
+        print(json.dumps({"extra": len(extra),
+                          "clear": any(clear(d) for d in extra)}))
     return rc
 
 

@@ -70,7 +70,7 @@ check "-j show is JSON with role, hooks and queue_max" \
 check "-j -p show is the same JSON, indented" \
 	json_ok "$(in_ns -j -p show)" \
 	'd == {"role": "fa", "hooks": True, "queue_max": 1024, "vendor": 32473}'
-names='["stolen_in","stolen_out","reinjected_in","reinjected_out","dropped_queue_full","dropped_nomem","dropped_noref","passed_fragment","passed_malformed","queued","dropped_protocol","passed_other","passed_plain","rewritten","denials_sent","err_malformed","err_unknown_spi","err_auth","err_fa_auth","err_replay","err_decrypt","err_identity","err_negotiation","err_kdc","err_ratelimit","err_no_pending","err_resource","sa_installed","sa_removed","err_xfrm","retransmissions","fa_denials"]'
+names='["stolen_in","stolen_out","reinjected_in","reinjected_out","dropped_queue_full","dropped_nomem","dropped_noref","passed_fragment","passed_malformed","queued","dropped_protocol","passed_other","passed_plain","rewritten","denials_sent","err_malformed","err_unknown_spi","err_auth","err_fa_auth","err_replay","err_decrypt","err_identity","err_negotiation","err_kdc","err_ratelimit","err_no_pending","err_resource","sa_installed","sa_removed","err_xfrm","retransmissions","fa_denials","err_agent_reply"]'
 check "-j stats has every counter, as integers" \
 	json_ok "$(in_ns -j stats)" \
 	"list(d) == $names and all(type(v) is int for v in d.values())"

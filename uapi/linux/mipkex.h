@@ -288,6 +288,9 @@ enum mipkex_attr {
  * @MIPKEX_STAT_FA_DENIALS: mobile node: foreign agents' denials (codes
  *	64-127, without an MN-HA authentication extension) of a pending
  *	protected request, restored for the agent
+ * @MIPKEX_STAT_ERR_AGENT_REPLY: home agent: replies of the local agent
+ *	whose framing the module cannot parse, to a request it unprotected:
+ *	never sent; the mobile node gets the module's denial (128) instead
  * @__MIPKEX_STAT_MAX: one past the last counter
  *
  * At any instant, STOLEN_IN + STOLEN_OUT == REINJECTED_IN + REINJECTED_OUT +
@@ -330,6 +333,7 @@ enum mipkex_stat {
 	MIPKEX_STAT_ERR_XFRM,
 	MIPKEX_STAT_RETRANSMISSIONS,
 	MIPKEX_STAT_FA_DENIALS,
+	MIPKEX_STAT_ERR_AGENT_REPLY,
 	__MIPKEX_STAT_MAX
 };
 
