@@ -82,6 +82,10 @@ struct mipkex_mn_key0 {
  *	for MN-FA; the MN-HA one is always at 0)
  * @nai_ext_len: length of the agent's NAI extension, 0 if it had none
  * @nai_ext: the agent's NAI extension, header included
+ * @plain_len: length of @plain
+ * @plain: the request as the agent sent it
+ * @sent_len: length of @sent
+ * @sent: the request as the module sent it, for a retransmission
  * @tr_len: length of @tr
  * @tr: the request's CVSEs of vendor types 5, 8 and 9 as sent (8.6.3)
  */
@@ -105,6 +109,10 @@ struct mipkex_mn_pending {
 	size_t offer_off[3];
 	u16 nai_ext_len;
 	u8 nai_ext[2 + 255];
+	size_t plain_len;
+	u8 *plain;
+	size_t sent_len;
+	u8 *sent;
 	size_t tr_len;
 	u8 tr[];
 };
@@ -118,6 +126,8 @@ static void mipkex_mn_pending_free(struct mipkex_mn_pending *p)
 		return;
 	memzero_explicit(&p->dh, sizeof(p->dh));
 	kfree_sensitive(p->ubuf);
+	kfree_sensitive(p->plain);
+	kfree(p->sent);
 	kfree_sensitive(p);
 }
 
@@ -186,6 +196,32 @@ static void mipkex_mn_pending_put_back(struct mipkex_mn_pending *p)
 	mutex_lock(&mipkex_mn_lock);
 	list_add(&p->list, &mipkex_mn_list);
 	mutex_unlock(&mipkex_mn_lock);
+}
+
+/*
+ * A retransmission of the agent (9.4, mobile node 2.): the same bytes as the
+ * request of a pending entry of the same KEY0 and Identification. It leaves
+ * as that request left, the same offers and key exchange payload, and the
+ * entry waits again. Return: whether it was one.
+ */
+static bool mipkex_mn_retransmission(struct mipkex_ctx *ctx, u32 spi)
+{
+	struct mipkex_mn_pending *p;
+	__be32 ha;
+
+	memcpy(&ha, ctx->msg.ha, 4);
+	p = mipkex_mn_pending_take(ctx->mn, ha, ctx->msg.id);
+	if (!p)
+		return false;
+	if (p->key0_spi != spi || p->ident != ctx->msg.id ||
+	    p->plain_len != ctx->len || memcmp(p->plain, ctx->data, ctx->len) ||
+	    mipkex_pkt_replace(ctx, p->sent, (unsigned int)p->sent_len)) {
+		mipkex_mn_pending_put_back(p);
+		return false;
+	}
+	ctx->rewritten = true;
+	mipkex_mn_pending_add(p);
+	return true;
 }
 
 /**
@@ -433,6 +469,10 @@ enum mipkex_verdict mipkex_mn_request_out(struct mipkex_ctx *ctx)
 		why = MIPKEX_STAT_ERR_MALFORMED;
 		goto drop;
 	}
+	if (mipkex_mn_retransmission(ctx, k.spi)) {
+		memzero_explicit(&k, sizeof(k));
+		return MIPKEX_VERDICT_PASS;
+	}
 
 	ubuf = kmalloc(2 * MIPKEX_DH_MAX_LEN, GFP_KERNEL);
 	out = kmalloc(ctx->len + MIPKEX_MN_GROWTH, GFP_KERNEL);
@@ -536,6 +576,12 @@ enum mipkex_verdict mipkex_mn_request_out(struct mipkex_ctx *ctx)
 	memcpy(p->tr, out + tr_off, p->tr_len);
 	p->offer_off[1] = off1 - tr_off;
 	p->offer_off[2] = off2 ? off2 - tr_off : 0;
+	p->plain_len = ctx->len;
+	p->plain = kmemdup(ctx->data, ctx->len, GFP_KERNEL);
+	p->sent_len = w.len;
+	p->sent = kmemdup(out, w.len, GFP_KERNEL);
+	if (!p->plain || !p->sent)
+		goto drop;
 
 	if (mipkex_pkt_replace(ctx, out, (unsigned int)w.len))
 		goto drop;
