@@ -774,10 +774,12 @@ static int mipkex_fa_plain_reply(struct mipkex_ctx *ctx,
  *	(9.2, 9.4)
  * @ctx: the datagram
  *
- * A reply whose FA-HA authenticator does not verify goes to the agent
- * unchanged (which denies with 68); a malformed one becomes a denial with
- * code 71 for the mobile node; an accepted one gives the FA its MN-FA and
- * FA-HA keys; every one leaves without the vendor's NVSEs.
+ * A reply that answers a pending relay and has an extension of a type
+ * 0-127 the module does not know is discarded (RFC 5944 1.9), the relay
+ * still waiting. A reply whose FA-HA authenticator does not verify goes to
+ * the agent unchanged (which denies with 68); a malformed one becomes a
+ * denial with code 71 for the mobile node; an accepted one gives the FA its
+ * MN-FA and FA-HA keys; every one leaves without the vendor's NVSEs.
  *
  * Return: the worker's next step.
  */
@@ -815,7 +817,7 @@ enum mipkex_verdict mipkex_fa_reply_in(struct mipkex_ctx *ctx)
 	 * request went out with the FA's offers (it carries no key), once its
 	 * FA-HA authenticator shows it comes from the home agent.
 	 */
-	if (m->code <= 1 && !m->lifetime) {
+	if (m->code <= 1 && !m->lifetime && !m->unknown_critical_off) {
 		memset(&peer, 0, sizeof(peer));
 		if (mipkex_fa_peer_get(ctx->mn, ctx->saddr, &peer) &&
 		    faha.spi == peer.spi &&
@@ -831,6 +833,15 @@ enum mipkex_verdict mipkex_fa_reply_in(struct mipkex_ctx *ctx)
 	p = mipkex_fa_pending_take(ctx->mn, ctx->saddr, m->id);
 	if (!p)
 		return MIPKEX_VERDICT_PASS;
+	/*
+	 * RFC 5944 1.9: an unknown extension 0-127: discard silently; the
+	 * relay still waits for its reply.
+	 */
+	if (m->unknown_critical_off) {
+		mipkex_stat_inc(ctx->mn, MIPKEX_STAT_ERR_MALFORMED);
+		mipkex_fa_pending_put(p, false);
+		return MIPKEX_VERDICT_DROP;
+	}
 
 	memset(&peer, 0, sizeof(peer));
 	if (!mipkex_fa_peer_get(ctx->mn, ctx->saddr, &peer) ||

@@ -886,7 +886,8 @@ static void mipkex_mn_why(const struct mipkex_ctx *ctx, char *why,
  * @ctx: the datagram
  *
  * A reply without a CVSE of the vendor that answers no pending request is
- * plain and passes. A reply that does not verify, or is malformed, is
+ * plain and passes. A reply that does not verify, or is malformed, or has
+ * an extension of a type 0-127 the module does not know (RFC 5944 1.9), is
  * discarded and the request stays pending.
  *
  * Return: the worker's next step.
@@ -926,6 +927,9 @@ enum mipkex_verdict mipkex_mn_reply_in(struct mipkex_ctx *ctx)
 			return MIPKEX_VERDICT_PASS;
 		return mipkex_mn_drop(ctx, MIPKEX_STAT_ERR_NO_PENDING);
 	}
+	/* RFC 5944 1.9: an unknown extension 0-127: discard silently. */
+	if (m->unknown_critical_off)
+		goto keep;
 
 	memset(&k, 0, sizeof(k));
 	if (mnha.spi != p->key0_spi ||
@@ -1123,7 +1127,8 @@ static int mipkex_mn_fa_denial(struct mipkex_ctx *ctx,
  * unchanged. One that does is a foreign agent's denial (codes 64-127,
  * without an MN-HA authentication extension, RFC 5944), handed to the agent
  * with the NAI extension and home address of the request, which stays
- * pending; anything else is discarded, the request staying pending.
+ * pending; anything else (an extension of a type 0-127 the module does not
+ * know among them) is discarded, the request staying pending.
  *
  * Return: the worker's next step.
  */
@@ -1142,7 +1147,8 @@ enum mipkex_verdict mipkex_mn_reply_unparsed(struct mipkex_ctx *ctx)
 	if (!p)
 		return MIPKEX_VERDICT_PASS;
 
-	if (mipkex_wire_parse_no_mn_ha(ctx->data, ctx->len, &ctx->msg))
+	if (mipkex_wire_parse_no_mn_ha(ctx->data, ctx->len, &ctx->msg) ||
+	    ctx->msg.unknown_critical_off)	/* RFC 5944 1.9 */
 		goto keep;
 	/* Parsed without an MN-HA authentication extension: an FA's? */
 	if (ctx->msg.code < 64 || ctx->msg.code > 127) {

@@ -15,7 +15,9 @@
 #      reply carrying any kind of malformed element (mnfa_peer.py kinds), a
 #      reply that does not parse, and an unauthenticated one with an HA's
 #      code. A foreign agent's denial (no MN-HA authentication) reaches the
-#      agent with the home address and NAI of its request restored.
+#      agent with the home address and NAI of its request restored. A reply
+#      with an extension of a type 0-127 the module does not know (RFC 5944
+#      1.9), the HA's or an FA's, is dropped and counted.
 #
 #        mna: mn0 10.0.1.1 ------- p0 10.0.1.2 (the FA address), 10.0.2.2
 #                                  (the HA address): the Python HA
@@ -29,7 +31,9 @@
 #      the module (70, or 100 for a reserved vendor type) and never reaches
 #      the agent, while a plain RFC 5944 request reaches it unchanged; a
 #      reply with any kind of malformed element, on either side of the
-#      MN-HA authentication extension, becomes 71 (101) for the MN.
+#      MN-HA authentication extension, becomes 71 (101) for the MN. A reply
+#      with an extension of a type 0-127 the module does not know is
+#      dropped and counted, the agent never sees it.
 #  (c) the same FA without the module relays protected requests and
 #      replies unchanged.
 #
@@ -59,7 +63,7 @@ KEY0=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 BADKEY=0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a09080706050403020100f
 FAKEY=c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf
 SEED=606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f
-NTESTS=22
+NTESTS=24
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root"
 [ -x "$TOOL" ] || tap_skip_all "no tool at $TOOL"
@@ -412,6 +416,18 @@ step_mn_fa_denial()
 	[ "$ERRORS" = 0 ]
 }
 
+# RFC 5944 1.9: a reply answering the pending request with an extension of
+# a type 0-127 that the module does not know is discarded silently and
+# counted, whether it verifies (the HA's) or cannot (an FA's denial); the
+# agent gets nothing and no key is installed.
+step_mn_crit()
+{
+	mn_drop crit err_malformed --inject crit-unknown
+	mn_drop crit_fa err_malformed --fa-deny 65 --trailer 64020000
+	check "no binding" "$(bindings "$MNA" | jq length)" 0
+	[ "$ERRORS" = 0 ]
+}
+
 # ------------------------------------------------------------ (b), (c)
 
 step_setup_fa()
@@ -571,6 +587,37 @@ step_fa_reply_malformed()
 	[ "$ERRORS" = 0 ]
 }
 
+# RFC 5944 1.9 at the FA: a reply to a pending relay with an extension of a
+# type 0-127 the module does not know, in the MN's part or in the FA's, is
+# discarded silently and counted: nothing reaches the agent or the MN, no
+# key is taken.
+step_fa_reply_crit()
+{
+	local before relayed denied b0
+
+	start_ha "$HAB" ha-crit --addr 10.0.2.2 \
+		--peer "10.0.2.1,$FA_SPI,$WORK/kfa" \
+		--inject crit-unknown,fa:crit-unknown
+	before=$(stat_of "$FAB" err_malformed)
+	relayed=$(fa_log_count relay_reply)
+	denied=$(fa_log_count deny)
+	b0=$(bindings "$FAB" | jq -c '[.[] | .sa[] | .fpr]')
+	mn_peer crit --count 2 --timeout 5
+	slowwait 30 stat_reaches "$FAB" err_malformed $((before + 2)) || :
+	stop ha-crit
+	check "the peer answered both" "$(grep -c '"event": "request"' \
+		"$WORK/ha-crit.out")" 2
+	check "the MN got nothing" "$(jq -r .timeout "$WORK/crit.json" |
+		sort -u)" true
+	check "err_malformed counted, once each" \
+		"$(($(stat_of "$FAB" err_malformed) - before))" 2
+	check "the agent got no reply" "$(fa_log_count relay_reply)" "$relayed"
+	check "the agent denied none" "$(fa_log_count deny)" "$denied"
+	check "no key taken" "$(bindings "$FAB" | jq -c '[.[] | .sa[] | .fpr]')" \
+		"$b0"
+	[ "$ERRORS" = 0 ]
+}
+
 step_fa()
 {
 	local h m b mreq
@@ -726,6 +773,8 @@ tap_run "(a) replies that do not parse, or unsigned, dropped and counted" \
 	step_mn_unparsed
 tap_run "(a) an FA's denial reaches the agent with its identity restored" \
 	step_mn_fa_denial
+tap_run "(a) a reply with an unknown extension 0-127 discarded (RFC 5944 1.9)" \
+	step_mn_crit
 tap_run "(b) setup: fa namespace with the module and the FA agent" \
 	step_setup_fa
 tap_run "(b) FA offers, KEY2/KEY3, MN part byte for byte, NVSEs stripped" \
@@ -739,6 +788,8 @@ tap_run "(b) a plain request reaches the agent unchanged" \
 	step_fa_request_plain
 tap_run "(b) malformed elements in replies, either side: 71 or 101 to the MN" \
 	step_fa_reply_malformed
+tap_run "(b) a reply with an unknown extension 0-127 discarded (RFC 5944 1.9)" \
+	step_fa_reply_crit
 tap_run "(c) FA without the module relays unchanged" step_fa_without_module
 tap_run "teardown: rmmod, kernel log clean" step_teardown
 tap_exit
