@@ -961,3 +961,71 @@ out:
 	memzero_explicit(c, sizeof(c));
 	return err ? MIPKEX_VERDICT_DROP : MIPKEX_VERDICT_PASS;
 }
+
+/**
+ * mipkex_fa_reply_unparsed() - a reply of a home agent whose extensions
+ *	mipkex_wire_parse() refuses (9.4, foreign agent 3.)
+ * @ctx: the datagram, at LOCAL_IN, @ctx->parse_err set
+ *
+ * Only a reply that answers a pending relay, whose extensions can all be
+ * delimited and whose last extension is an FA-HA authentication extension
+ * that verifies, is the module's: its framing fails elsewhere, so it is
+ * malformed and becomes a denial with code 71 for the mobile node. Any
+ * other goes to the agent unchanged (a pending relay whose reply does not
+ * verify still waits, as for a reply that parses).
+ *
+ * Return: the worker's next step.
+ */
+enum mipkex_verdict mipkex_fa_reply_unparsed(struct mipkex_ctx *ctx)
+{
+	u32 vendor = READ_ONCE(ctx->mn->vendor);
+	struct mipkex_ext ext, last = {};
+	struct mipkex_fa_pending *p;
+	struct mipkex_fa_peer peer;
+	struct mipkex_ext_iter it;
+	size_t mn_ha_off = 0;
+	int ret, err;
+
+	mipkex_ext_iter_init(&it, ctx->data, ctx->len, ctx->msg.fixed_len);
+	while ((ret = mipkex_ext_next(&it, &ext)) > 0) {
+		if (ext.type == MIPKEX_EXT_MN_HA_AUTH && !mn_ha_off)
+			mn_ha_off = ext.off;
+		last = ext;
+	}
+	if (ret < 0 || last.type != MIPKEX_EXT_FA_HA_AUTH)
+		return MIPKEX_VERDICT_PASS;
+	p = mipkex_fa_pending_take(ctx->mn, ctx->saddr, ctx->msg.id);
+	if (!p)
+		return MIPKEX_VERDICT_PASS;
+
+	memset(&peer, 0, sizeof(peer));
+	if (!mipkex_fa_peer_get(ctx->mn, ctx->saddr, &peer) ||
+	    last.spi != peer.spi ||
+	    !mipkex_auth_check(peer.auth, peer.key, peer.key_len, ctx->data,
+			       &last)) {
+		/* The agent denies it; nothing is taken from it. */
+		mipkex_stat_inc(ctx->mn, MIPKEX_STAT_ERR_FA_AUTH);
+		mipkex_fa_pending_put(p, false);
+		memzero_explicit(&peer, sizeof(peer));
+		return MIPKEX_VERDICT_PASS;
+	}
+
+	/*
+	 * The denial keeps the fixed part and the first NAI extension before
+	 * the first MN-HA authentication extension, or before the FA-HA one
+	 * when there is none (mipkex_fa_plain_reply()).
+	 */
+	ctx->msg.fa_ha_off = last.off;
+	ctx->msg.mn_ha_off = mn_ha_off ? mn_ha_off : last.off;
+	mipkex_stat_inc(ctx->mn, MIPKEX_STAT_ERR_MALFORMED);
+	err = mipkex_fa_plain_reply(ctx, &peer, vendor,
+				    MIPKEX_CODE_FA_POORLY_FORMED_REPLY);
+	kfree(p);
+	memzero_explicit(&peer, sizeof(peer));
+	if (err) {
+		mipkex_stat_inc(ctx->mn, MIPKEX_STAT_ERR_RESOURCE);
+		return MIPKEX_VERDICT_DROP;
+	}
+	ctx->rewritten = true;
+	return MIPKEX_VERDICT_PASS;
+}

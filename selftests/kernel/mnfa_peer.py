@@ -462,7 +462,7 @@ class HA:
                                                V.ctx(spi, rep_ident)))
             log["mn_part"] = body.hex()
             if faha and peer:
-                body = sign(body, 34, peer[0], peer[1])
+                body = sign(body, 34, peer[0], self.bad_peer_key or peer[1])
         if a.trailer:	# after everything: framing (3.1)
             body += bytes.fromhex(a.trailer)
         log["keys"] = keys
