@@ -9,8 +9,11 @@
  *
  * A relayed request waits for its reply in a pending entry, by home agent
  * address and Identification, at most MIPKEX_PENDING_MAX per namespace, for
- * MIPKEX_PENDING_TIMEOUT. Only the namespace's worker and mipkex_fa_uninit()
- * touch a namespace's entries.
+ * MIPKEX_PENDING_TIMEOUT. A retransmission of the mobile node (the same
+ * bytes through its MN-HA authentication extension) is relayed with the
+ * offers of the entry, so that the home agent sees the same bytes again.
+ * Only the namespace's worker and mipkex_fa_uninit() touch a namespace's
+ * entries.
  */
 
 #include <linux/in.h>
@@ -65,6 +68,8 @@ struct mipkex_fa_peer {
  * @ident: the Identification
  * @offer_len: lengths of @offer, indexed by sub-type (0: not offered)
  * @offer: the values of the NVSE SA payloads sent, by sub-type (2, 3)
+ * @mn_len: length of @mn_part
+ * @mn_part: the request's bytes through its MN-HA authentication extension
  */
 struct mipkex_fa_pending {
 	struct list_head list;
@@ -75,6 +80,8 @@ struct mipkex_fa_pending {
 	u64 ident;
 	u16 offer_len[4];
 	u8 offer[4][MIPKEX_NVSE_MAX_VALUE];
+	size_t mn_len;
+	u8 mn_part[];
 };
 
 static LIST_HEAD(mipkex_fa_list);
@@ -153,6 +160,28 @@ static void mipkex_fa_pending_put(struct mipkex_fa_pending *p, bool fresh)
 	}
 	list_add_tail(&p->list, &mipkex_fa_list);
 	mutex_unlock(&mipkex_fa_lock);
+}
+
+/*
+ * The pending entry of an earlier relay of the same request (9.4, foreign
+ * agent 2.): the same home agent and Identification, the same bytes through
+ * the MN-HA authentication extension (@mn_len of @ctx). Taken out of the
+ * list; NULL if there is none.
+ */
+static struct mipkex_fa_pending *
+mipkex_fa_pending_same(struct mipkex_ctx *ctx, size_t mn_len)
+{
+	struct mipkex_fa_pending *p;
+
+	p = mipkex_fa_pending_take(ctx->mn, ctx->daddr, ctx->msg.id);
+	if (!p)
+		return NULL;
+	if (p->ident == ctx->msg.id && p->mn_len == mn_len &&
+	    !memcmp(p->mn_part, ctx->data, mn_len))
+		return p;
+	/* Another request: the new entry replaces it once relayed. */
+	mipkex_fa_pending_put(p, false);
+	return NULL;
 }
 
 static bool mipkex_fa_peer_get(struct mipkex_net *mn, __be32 addr,
@@ -397,7 +426,7 @@ enum mipkex_verdict mipkex_fa_request_out(struct mipkex_ctx *ctx)
 {
 	u32 vendor = READ_ONCE(ctx->mn->vendor);
 	const struct mipkex_msg *m = &ctx->msg;
-	struct mipkex_ext ext, faha = {}, mnfa = {};
+	struct mipkex_ext ext, faha = {}, mnfa = {}, mnha = {};
 	struct mipkex_fa_pending *p = NULL;
 	enum mipkex_stat why = MIPKEX_STAT_ERR_RESOURCE;
 	const struct mipkex_kdc_conf *conf;
@@ -405,11 +434,12 @@ enum mipkex_verdict mipkex_fa_request_out(struct mipkex_ctx *ctx)
 	struct mipkex_fa_peer peer;
 	struct mipkex_ext_iter it;
 	struct mipkex_wbuf w;
-	bool protected = false;
-	size_t covered = 0, cap;
+	bool protected = false, again = false;
+	size_t covered = 0, cap, mn_len;
 	u8 *out = NULL, *a;
 	u32 used[2] = {};
 	u32 spi;
+	u8 sub;
 	int err;
 
 	if (!m->fa_ha_off)
@@ -418,6 +448,8 @@ enum mipkex_verdict mipkex_fa_request_out(struct mipkex_ctx *ctx)
 	while (mipkex_ext_next(&it, &ext) > 0) {
 		if (ext.off == m->fa_ha_off)
 			faha = ext;
+		if (ext.off == m->mn_ha_off)
+			mnha = ext;
 		if (ext.off > m->mn_ha_off || ext.type != MIPKEX_EXT_CVSE ||
 		    ext.vendor != vendor)
 			continue;
@@ -449,19 +481,37 @@ enum mipkex_verdict mipkex_fa_request_out(struct mipkex_ctx *ctx)
 
 	cap = ctx->len + 2 * (8 + MIPKEX_NVSE_MAX_VALUE);
 	out = kmalloc(cap, GFP_KERNEL);
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	if (!out || !p)
+	if (!out)
 		goto drop;
-	p->mn = ctx->mn;
-	p->ha = ctx->daddr;
-	memcpy(&p->coa, m->coa, 4);
-	p->ident = m->id;
+	mn_len = m->mn_ha_off + mipkex_fa_ext_size(&mnha);
+	/* A retransmission: the same offers, the same bytes (9.4, 2.). */
+	p = mipkex_fa_pending_same(ctx, mn_len);
+	if (p) {
+		again = true;
+	} else {
+		p = kzalloc(struct_size(p, mn_part, mn_len), GFP_KERNEL);
+		if (!p)
+			goto drop;
+		p->mn = ctx->mn;
+		p->ha = ctx->daddr;
+		memcpy(&p->coa, m->coa, 4);
+		p->ident = m->id;
+		p->mn_len = mn_len;
+		memcpy(p->mn_part, ctx->data, mn_len);
+	}
 
 	mipkex_wbuf_init(&w, out, cap);
 	mipkex_wbuf_put(&w, ctx->data, m->fa_ha_off);
 	err = 0;
-	/* Inbound SPIs: not the MN's, no SA of this node has one (6.2). */
-	if (mnfa.type) {
+	if (again) {
+		for (sub = MIPKEX_PAIR_MN_FA; sub <= MIPKEX_PAIR_FA_HA; sub++)
+			if (p->offer_len[sub])
+				mipkex_wire_put_nvse(&w, vendor,
+						     MIPKEX_VT_SA_PAYLOAD,
+						     p->offer[sub],
+						     p->offer_len[sub]);
+	} else if (mnfa.type) {
+		/* Inbound SPIs: not the MN's, none of an SA here (6.2). */
 		spi = mipkex_fa_offer_spi(&mnfa);
 		if (!spi)	/* the home agent denies it: offer nothing */
 			goto pass;
@@ -470,7 +520,7 @@ enum mipkex_verdict mipkex_fa_request_out(struct mipkex_ctx *ctx)
 		err = mipkex_fa_put_offer(&w, vendor, &pol, MIPKEX_PAIR_MN_FA,
 					  used[1], p);
 	}
-	if (!err)
+	if (!err && !again)
 		err = mipkex_fa_put_offer(&w, vendor, &pol, MIPKEX_PAIR_FA_HA,
 					  mipkex_xfrm_spi_new(ctx->mn->net,
 							      used, 2), p);
@@ -498,7 +548,11 @@ pass:
 drop:
 	mipkex_stat_inc(ctx->mn, why);
 	kfree(out);
-	kfree(p);
+	/* Not relayed again: the first relay still waits for its reply. */
+	if (again)
+		mipkex_fa_pending_put(p, false);
+	else
+		kfree(p);
 	memzero_explicit(&peer, sizeof(peer));
 	return MIPKEX_VERDICT_DROP;
 }
@@ -720,10 +774,12 @@ static int mipkex_fa_plain_reply(struct mipkex_ctx *ctx,
  *	(9.2, 9.4)
  * @ctx: the datagram
  *
- * A reply whose FA-HA authenticator does not verify goes to the agent
- * unchanged (which denies with 68); a malformed one becomes a denial with
- * code 71 for the mobile node; an accepted one gives the FA its MN-FA and
- * FA-HA keys; every one leaves without the vendor's NVSEs.
+ * A reply that answers a pending relay and has an extension of a type
+ * 0-127 the module does not know is discarded (RFC 5944 1.9), the relay
+ * still waiting. A reply whose FA-HA authenticator does not verify goes to
+ * the agent unchanged (which denies with 68); a malformed one becomes a
+ * denial with code 71 for the mobile node; an accepted one gives the FA its
+ * MN-FA and FA-HA keys; every one leaves without the vendor's NVSEs.
  *
  * Return: the worker's next step.
  */
@@ -761,7 +817,7 @@ enum mipkex_verdict mipkex_fa_reply_in(struct mipkex_ctx *ctx)
 	 * request went out with the FA's offers (it carries no key), once its
 	 * FA-HA authenticator shows it comes from the home agent.
 	 */
-	if (m->code <= 1 && !m->lifetime) {
+	if (m->code <= 1 && !m->lifetime && !m->unknown_critical_off) {
 		memset(&peer, 0, sizeof(peer));
 		if (mipkex_fa_peer_get(ctx->mn, ctx->saddr, &peer) &&
 		    faha.spi == peer.spi &&
@@ -777,6 +833,15 @@ enum mipkex_verdict mipkex_fa_reply_in(struct mipkex_ctx *ctx)
 	p = mipkex_fa_pending_take(ctx->mn, ctx->saddr, m->id);
 	if (!p)
 		return MIPKEX_VERDICT_PASS;
+	/*
+	 * RFC 5944 1.9: an unknown extension 0-127: discard silently; the
+	 * relay still waits for its reply.
+	 */
+	if (m->unknown_critical_off) {
+		mipkex_stat_inc(ctx->mn, MIPKEX_STAT_ERR_MALFORMED);
+		mipkex_fa_pending_put(p, false);
+		return MIPKEX_VERDICT_DROP;
+	}
 
 	memset(&peer, 0, sizeof(peer));
 	if (!mipkex_fa_peer_get(ctx->mn, ctx->saddr, &peer) ||
@@ -895,4 +960,72 @@ out:
 	memzero_explicit(&peer, sizeof(peer));
 	memzero_explicit(c, sizeof(c));
 	return err ? MIPKEX_VERDICT_DROP : MIPKEX_VERDICT_PASS;
+}
+
+/**
+ * mipkex_fa_reply_unparsed() - a reply of a home agent whose extensions
+ *	mipkex_wire_parse() refuses (9.4, foreign agent 3.)
+ * @ctx: the datagram, at LOCAL_IN, @ctx->parse_err set
+ *
+ * Only a reply that answers a pending relay, whose extensions can all be
+ * delimited and whose last extension is an FA-HA authentication extension
+ * that verifies, is the module's: its framing fails elsewhere, so it is
+ * malformed and becomes a denial with code 71 for the mobile node. Any
+ * other goes to the agent unchanged (a pending relay whose reply does not
+ * verify still waits, as for a reply that parses).
+ *
+ * Return: the worker's next step.
+ */
+enum mipkex_verdict mipkex_fa_reply_unparsed(struct mipkex_ctx *ctx)
+{
+	u32 vendor = READ_ONCE(ctx->mn->vendor);
+	struct mipkex_ext ext, last = {};
+	struct mipkex_fa_pending *p;
+	struct mipkex_fa_peer peer;
+	struct mipkex_ext_iter it;
+	size_t mn_ha_off = 0;
+	int ret, err;
+
+	mipkex_ext_iter_init(&it, ctx->data, ctx->len, ctx->msg.fixed_len);
+	while ((ret = mipkex_ext_next(&it, &ext)) > 0) {
+		if (ext.type == MIPKEX_EXT_MN_HA_AUTH && !mn_ha_off)
+			mn_ha_off = ext.off;
+		last = ext;
+	}
+	if (ret < 0 || last.type != MIPKEX_EXT_FA_HA_AUTH)
+		return MIPKEX_VERDICT_PASS;
+	p = mipkex_fa_pending_take(ctx->mn, ctx->saddr, ctx->msg.id);
+	if (!p)
+		return MIPKEX_VERDICT_PASS;
+
+	memset(&peer, 0, sizeof(peer));
+	if (!mipkex_fa_peer_get(ctx->mn, ctx->saddr, &peer) ||
+	    last.spi != peer.spi ||
+	    !mipkex_auth_check(peer.auth, peer.key, peer.key_len, ctx->data,
+			       &last)) {
+		/* The agent denies it; nothing is taken from it. */
+		mipkex_stat_inc(ctx->mn, MIPKEX_STAT_ERR_FA_AUTH);
+		mipkex_fa_pending_put(p, false);
+		memzero_explicit(&peer, sizeof(peer));
+		return MIPKEX_VERDICT_PASS;
+	}
+
+	/*
+	 * The denial keeps the fixed part and the first NAI extension before
+	 * the first MN-HA authentication extension, or before the FA-HA one
+	 * when there is none (mipkex_fa_plain_reply()).
+	 */
+	ctx->msg.fa_ha_off = last.off;
+	ctx->msg.mn_ha_off = mn_ha_off ? mn_ha_off : last.off;
+	mipkex_stat_inc(ctx->mn, MIPKEX_STAT_ERR_MALFORMED);
+	err = mipkex_fa_plain_reply(ctx, &peer, vendor,
+				    MIPKEX_CODE_FA_POORLY_FORMED_REPLY);
+	kfree(p);
+	memzero_explicit(&peer, sizeof(peer));
+	if (err) {
+		mipkex_stat_inc(ctx->mn, MIPKEX_STAT_ERR_RESOURCE);
+		return MIPKEX_VERDICT_DROP;
+	}
+	ctx->rewritten = true;
+	return MIPKEX_VERDICT_PASS;
 }

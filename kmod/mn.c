@@ -82,6 +82,10 @@ struct mipkex_mn_key0 {
  *	for MN-FA; the MN-HA one is always at 0)
  * @nai_ext_len: length of the agent's NAI extension, 0 if it had none
  * @nai_ext: the agent's NAI extension, header included
+ * @plain_len: length of @plain
+ * @plain: the request as the agent sent it
+ * @sent_len: length of @sent
+ * @sent: the request as the module sent it, for a retransmission
  * @tr_len: length of @tr
  * @tr: the request's CVSEs of vendor types 5, 8 and 9 as sent (8.6.3)
  */
@@ -105,6 +109,10 @@ struct mipkex_mn_pending {
 	size_t offer_off[3];
 	u16 nai_ext_len;
 	u8 nai_ext[2 + 255];
+	size_t plain_len;
+	u8 *plain;
+	size_t sent_len;
+	u8 *sent;
 	size_t tr_len;
 	u8 tr[];
 };
@@ -118,6 +126,8 @@ static void mipkex_mn_pending_free(struct mipkex_mn_pending *p)
 		return;
 	memzero_explicit(&p->dh, sizeof(p->dh));
 	kfree_sensitive(p->ubuf);
+	kfree_sensitive(p->plain);
+	kfree(p->sent);
 	kfree_sensitive(p);
 }
 
@@ -186,6 +196,32 @@ static void mipkex_mn_pending_put_back(struct mipkex_mn_pending *p)
 	mutex_lock(&mipkex_mn_lock);
 	list_add(&p->list, &mipkex_mn_list);
 	mutex_unlock(&mipkex_mn_lock);
+}
+
+/*
+ * A retransmission of the agent (9.4, mobile node 2.): the same bytes as the
+ * request of a pending entry of the same KEY0 and Identification. It leaves
+ * as that request left, the same offers and key exchange payload, and the
+ * entry waits again. Return: whether it was one.
+ */
+static bool mipkex_mn_retransmission(struct mipkex_ctx *ctx, u32 spi)
+{
+	struct mipkex_mn_pending *p;
+	__be32 ha;
+
+	memcpy(&ha, ctx->msg.ha, 4);
+	p = mipkex_mn_pending_take(ctx->mn, ha, ctx->msg.id);
+	if (!p)
+		return false;
+	if (p->key0_spi != spi || p->ident != ctx->msg.id ||
+	    p->plain_len != ctx->len || memcmp(p->plain, ctx->data, ctx->len) ||
+	    mipkex_pkt_replace(ctx, p->sent, (unsigned int)p->sent_len)) {
+		mipkex_mn_pending_put_back(p);
+		return false;
+	}
+	ctx->rewritten = true;
+	mipkex_mn_pending_add(p);
+	return true;
 }
 
 /**
@@ -433,6 +469,10 @@ enum mipkex_verdict mipkex_mn_request_out(struct mipkex_ctx *ctx)
 		why = MIPKEX_STAT_ERR_MALFORMED;
 		goto drop;
 	}
+	if (mipkex_mn_retransmission(ctx, k.spi)) {
+		memzero_explicit(&k, sizeof(k));
+		return MIPKEX_VERDICT_PASS;
+	}
 
 	ubuf = kmalloc(2 * MIPKEX_DH_MAX_LEN, GFP_KERNEL);
 	out = kmalloc(ctx->len + MIPKEX_MN_GROWTH, GFP_KERNEL);
@@ -536,6 +576,12 @@ enum mipkex_verdict mipkex_mn_request_out(struct mipkex_ctx *ctx)
 	memcpy(p->tr, out + tr_off, p->tr_len);
 	p->offer_off[1] = off1 - tr_off;
 	p->offer_off[2] = off2 ? off2 - tr_off : 0;
+	p->plain_len = ctx->len;
+	p->plain = kmemdup(ctx->data, ctx->len, GFP_KERNEL);
+	p->sent_len = w.len;
+	p->sent = kmemdup(out, w.len, GFP_KERNEL);
+	if (!p->plain || !p->sent)
+		goto drop;
 
 	if (mipkex_pkt_replace(ctx, out, (unsigned int)w.len))
 		goto drop;
@@ -840,7 +886,8 @@ static void mipkex_mn_why(const struct mipkex_ctx *ctx, char *why,
  * @ctx: the datagram
  *
  * A reply without a CVSE of the vendor that answers no pending request is
- * plain and passes. A reply that does not verify, or is malformed, is
+ * plain and passes. A reply that does not verify, or is malformed, or has
+ * an extension of a type 0-127 the module does not know (RFC 5944 1.9), is
  * discarded and the request stays pending.
  *
  * Return: the worker's next step.
@@ -880,6 +927,9 @@ enum mipkex_verdict mipkex_mn_reply_in(struct mipkex_ctx *ctx)
 			return MIPKEX_VERDICT_PASS;
 		return mipkex_mn_drop(ctx, MIPKEX_STAT_ERR_NO_PENDING);
 	}
+	/* RFC 5944 1.9: an unknown extension 0-127: discard silently. */
+	if (m->unknown_critical_off)
+		goto keep;
 
 	memset(&k, 0, sizeof(k));
 	if (mnha.spi != p->key0_spi ||
@@ -1077,7 +1127,8 @@ static int mipkex_mn_fa_denial(struct mipkex_ctx *ctx,
  * unchanged. One that does is a foreign agent's denial (codes 64-127,
  * without an MN-HA authentication extension, RFC 5944), handed to the agent
  * with the NAI extension and home address of the request, which stays
- * pending; anything else is discarded, the request staying pending.
+ * pending; anything else (an extension of a type 0-127 the module does not
+ * know among them) is discarded, the request staying pending.
  *
  * Return: the worker's next step.
  */
@@ -1096,7 +1147,8 @@ enum mipkex_verdict mipkex_mn_reply_unparsed(struct mipkex_ctx *ctx)
 	if (!p)
 		return MIPKEX_VERDICT_PASS;
 
-	if (mipkex_wire_parse_no_mn_ha(ctx->data, ctx->len, &ctx->msg))
+	if (mipkex_wire_parse_no_mn_ha(ctx->data, ctx->len, &ctx->msg) ||
+	    ctx->msg.unknown_critical_off)	/* RFC 5944 1.9 */
 		goto keep;
 	/* Parsed without an MN-HA authentication extension: an FA's? */
 	if (ctx->msg.code < 64 || ctx->msg.code > 127) {

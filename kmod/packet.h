@@ -78,6 +78,7 @@ enum mipkex_verdict mipkex_mn_reply_in(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_fa_request_out(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_fa_reply_in(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_fa_request_in(struct mipkex_ctx *ctx);
+enum mipkex_verdict mipkex_fa_reply_unparsed(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_mn_reply_unparsed(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_ha_request_in(struct mipkex_ctx *ctx);
 enum mipkex_verdict mipkex_ha_request_malformed(struct mipkex_ctx *ctx);

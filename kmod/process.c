@@ -22,6 +22,9 @@
  *	                          extension) to restore, or a malformed reply
  *	fa    LOCAL_IN   request  mipkex_fa_request_in()      deny a malformed
  *	                          protected request
+ *	fa    LOCAL_IN   reply    mipkex_fa_reply_unparsed()  a reply to a
+ *	                          pending relay whose FA-HA authenticator
+ *	                          verifies becomes 71 for the mobile node
  *	ha    LOCAL_IN   request  mipkex_ha_request_malformed()  deny a
  *	                          badly framed protected request (134)
  *	ha    LOCAL_OUT  reply    mipkex_ha_reply_unparsed()  never send the
@@ -88,6 +91,8 @@ static mipkex_handler_t mipkex_handler_unparsed(const struct mipkex_ctx *ctx,
 		return mipkex_mn_reply_unparsed;
 	if (role == MIPKEX_ROLE_FA && ctx->msg.type == MIPKEX_MSG_RRQ)
 		return mipkex_fa_request_in;
+	if (role == MIPKEX_ROLE_FA && ctx->msg.type == MIPKEX_MSG_RRP)
+		return mipkex_fa_reply_unparsed;
 	if (role == MIPKEX_ROLE_HA && ctx->msg.type == MIPKEX_MSG_RRQ)
 		return mipkex_ha_request_malformed;
 	return NULL;

@@ -15,7 +15,9 @@
 #      reply carrying any kind of malformed element (mnfa_peer.py kinds), a
 #      reply that does not parse, and an unauthenticated one with an HA's
 #      code. A foreign agent's denial (no MN-HA authentication) reaches the
-#      agent with the home address and NAI of its request restored.
+#      agent with the home address and NAI of its request restored. A reply
+#      with an extension of a type 0-127 the module does not know (RFC 5944
+#      1.9), the HA's or an FA's, is dropped and counted.
 #
 #        mna: mn0 10.0.1.1 ------- p0 10.0.1.2 (the FA address), 10.0.2.2
 #                                  (the HA address): the Python HA
@@ -29,7 +31,11 @@
 #      the module (70, or 100 for a reserved vendor type) and never reaches
 #      the agent, while a plain RFC 5944 request reaches it unchanged; a
 #      reply with any kind of malformed element, on either side of the
-#      MN-HA authentication extension, becomes 71 (101) for the MN.
+#      MN-HA authentication extension, becomes 71 (101) for the MN. A reply
+#      with an extension of a type 0-127 the module does not know is
+#      dropped and counted, the agent never sees it; a reply whose framing
+#      fails becomes 71 when its FA-HA authenticator verifies, and reaches
+#      the agent unchanged when it does not or cannot be found.
 #  (c) the same FA without the module relays protected requests and
 #      replies unchanged.
 #
@@ -59,7 +65,7 @@ KEY0=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
 BADKEY=0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a09080706050403020100f
 FAKEY=c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf
 SEED=606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f
-NTESTS=22
+NTESTS=25
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root"
 [ -x "$TOOL" ] || tap_skip_all "no tool at $TOOL"
@@ -412,6 +418,18 @@ step_mn_fa_denial()
 	[ "$ERRORS" = 0 ]
 }
 
+# RFC 5944 1.9: a reply answering the pending request with an extension of
+# a type 0-127 that the module does not know is discarded silently and
+# counted, whether it verifies (the HA's) or cannot (an FA's denial); the
+# agent gets nothing and no key is installed.
+step_mn_crit()
+{
+	mn_drop crit err_malformed --inject crit-unknown
+	mn_drop crit_fa err_malformed --fa-deny 65 --trailer 64020000
+	check "no binding" "$(bindings "$MNA" | jq length)" 0
+	[ "$ERRORS" = 0 ]
+}
+
 # ------------------------------------------------------------ (b), (c)
 
 step_setup_fa()
@@ -535,7 +553,7 @@ step_fa_request_plain()
 
 step_fa_reply_malformed()
 {
-	local kind list=() n=0 got injected before
+	local kind list=() n=0 got injected before relayed denied
 
 	# Each kind in the MN's part, and in the FA's part.
 	for kind in $KINDS; do
@@ -545,6 +563,8 @@ step_fa_reply_malformed()
 		--peer "10.0.2.1,$FA_SPI,$WORK/kfa" \
 		--inject "$(IFS=,; echo "${list[*]}")"
 	before=$(stat_of "$FAB" err_malformed)
+	relayed=$(fa_log_count relay_reply)
+	denied=$(fa_log_count deny)
 	ip netns exec "$MNB" "$PY" "$PEER" mn \
 		--key0 "$SPI,$NAI,$HOME_ADDR,$WORK/k0" --ha 10.0.2.2 \
 		--fa 10.0.1.2 --coa 10.0.2.1 --src 10.0.1.1 --timeout 30 \
@@ -568,6 +588,118 @@ step_fa_reply_malformed()
 	done
 	check "err_malformed counted, once each" \
 		"$(($(stat_of "$FAB" err_malformed) - before))" "${#list[@]}"
+	# The module's denials reach the MN through the agent (9.4, FA 3.e),
+	# their FA-HA authenticator verifying: the agent relays each, denies
+	# none (68 if it did not verify).
+	slowwait 30 fa_log_grew relay_reply $((relayed + ${#list[@]} - 1)) || :
+	check "the agent relayed each denial" \
+		"$(($(fa_log_count relay_reply) - relayed))" "${#list[@]}"
+	check "the agent denied none" "$(($(fa_log_count deny) - denied))" 0
+	check "the agent got NAI, Message String, FA-HA" \
+		"$(log_last_reply .exts_in)" "131,145,34"
+	[ "$ERRORS" = 0 ]
+}
+
+# RFC 5944 1.9 at the FA: a reply to a pending relay with an extension of a
+# type 0-127 the module does not know, in the MN's part or in the FA's, is
+# discarded silently and counted: nothing reaches the agent or the MN, no
+# key is taken.
+step_fa_reply_crit()
+{
+	local before relayed denied b0
+
+	start_ha "$HAB" ha-crit --addr 10.0.2.2 \
+		--peer "10.0.2.1,$FA_SPI,$WORK/kfa" \
+		--inject crit-unknown,fa:crit-unknown
+	before=$(stat_of "$FAB" err_malformed)
+	relayed=$(fa_log_count relay_reply)
+	denied=$(fa_log_count deny)
+	b0=$(bindings "$FAB" | jq -c '[.[] | .sa[] | .fpr]')
+	mn_peer crit --count 2 --timeout 5
+	slowwait 30 stat_reaches "$FAB" err_malformed $((before + 2)) || :
+	stop ha-crit
+	check "the peer answered both" "$(grep -c '"event": "request"' \
+		"$WORK/ha-crit.out")" 2
+	check "the MN got nothing" "$(jq -r .timeout "$WORK/crit.json" |
+		sort -u)" true
+	check "err_malformed counted, once each" \
+		"$(($(stat_of "$FAB" err_malformed) - before))" 2
+	check "the agent got no reply" "$(fa_log_count relay_reply)" "$relayed"
+	check "the agent denied none" "$(fa_log_count deny)" "$denied"
+	check "no key taken" "$(bindings "$FAB" | jq -c '[.[] | .sa[] | .fpr]')" \
+		"$b0"
+	[ "$ERRORS" = 0 ]
+}
+
+# fa_unparsed NAME HAARGS...: one registration of the Python MN, the
+# Python HA answering with HAARGS; the counters of the FA and the agent's
+# log events before it in $WORK/NAME.before.
+fa_unparsed()
+{
+	local name=$1 n
+
+	shift
+	for n in err_malformed err_fa_auth; do
+		echo "$n $(stat_of "$FAB" "$n")"
+	done >"$WORK/$name.before"
+	echo "relay_reply $(fa_log_count relay_reply)" >>"$WORK/$name.before"
+	echo "deny $(fa_log_count deny)" >>"$WORK/$name.before"
+	start_ha "$HAB" "ha-$name" --addr 10.0.2.2 \
+		--peer "10.0.2.1,$FA_SPI,$WORK/kfa" "$@"
+	mn_peer "$name"
+	stop "ha-$name"
+}
+
+# grew NAME WHAT: how much WHAT (an FA counter or an agent log event) grew
+# since fa_unparsed NAME.
+grew()
+{
+	local b now
+
+	b=$(awk -v w="$2" '$1 == w { print $2 }' "$WORK/$1.before")
+	case $2 in
+	err_*) now=$(stat_of "$FAB" "$2") ;;
+	*) now=$(fa_log_count "$2") ;;
+	esac
+	echo $((now - b))
+}
+
+# A reply to a pending relay whose framing fails (two MN-HA authentication
+# extensions) but whose FA-HA authenticator, its last extension, verifies
+# is malformed: the module's 71 for the MN, through the agent (9.4, FA 3.).
+# With an FA-HA authenticator that does not verify, or none to be found
+# (the framing fails after it), it reaches the agent unchanged, which
+# answers the MN itself (its denial has no Message String).
+step_fa_reply_unparsed()
+{
+	fa_unparsed up1 --code 129 --inject dup-mn-ha
+	slowwait 30 fa_log_grew relay_reply \
+		"$(awk '$1 == "relay_reply" { print $2 }' "$WORK/up1.before")" || :
+	check_fa_denial "FA-HA verifies" "$(fa_denials "$WORK/up1.json")" 71 \
+		"poorly formed reply" 0.0.0.0
+	check "FA-HA verifies: err_malformed" "$(grew up1 err_malformed)" 1
+	check "FA-HA verifies: the agent relayed the module's denial" \
+		"$(grew up1 relay_reply)" 1
+	check "FA-HA verifies: the agent denied nothing" "$(grew up1 deny)" 0
+	check "FA-HA verifies: the agent got NAI, Message String, FA-HA" \
+		"$(log_last_reply .exts_in)" "131,145,34"
+
+	fa_unparsed up2 --code 129 --inject dup-mn-ha --bad-faha-key "$WORK/kbad"
+	check "FA-HA does not verify: the agent's denial" \
+		"$(jq -r '"\(.code) \(.msg_string | length)"' "$WORK/up2.json")" \
+		"71 0"
+	check "FA-HA does not verify: err_fa_auth" "$(grew up2 err_fa_auth)" 1
+	check "FA-HA does not verify: no err_malformed" \
+		"$(grew up2 err_malformed)" 0
+	check "FA-HA does not verify: the agent denied it" "$(grew up2 deny)" 1
+
+	fa_unparsed up3 --code 129 --trailer 6405
+	check "no FA-HA last: the agent's denial" \
+		"$(jq -r '"\(.code) \(.msg_string | length)"' "$WORK/up3.json")" \
+		"71 0"
+	check "no FA-HA last: no err_fa_auth" "$(grew up3 err_fa_auth)" 0
+	check "no FA-HA last: no err_malformed" "$(grew up3 err_malformed)" 0
+	check "no FA-HA last: the agent denied it" "$(grew up3 deny)" 1
 	[ "$ERRORS" = 0 ]
 }
 
@@ -726,6 +858,8 @@ tap_run "(a) replies that do not parse, or unsigned, dropped and counted" \
 	step_mn_unparsed
 tap_run "(a) an FA's denial reaches the agent with its identity restored" \
 	step_mn_fa_denial
+tap_run "(a) a reply with an unknown extension 0-127 discarded (RFC 5944 1.9)" \
+	step_mn_crit
 tap_run "(b) setup: fa namespace with the module and the FA agent" \
 	step_setup_fa
 tap_run "(b) FA offers, KEY2/KEY3, MN part byte for byte, NVSEs stripped" \
@@ -739,6 +873,10 @@ tap_run "(b) a plain request reaches the agent unchanged" \
 	step_fa_request_plain
 tap_run "(b) malformed elements in replies, either side: 71 or 101 to the MN" \
 	step_fa_reply_malformed
+tap_run "(b) a reply with an unknown extension 0-127 discarded (RFC 5944 1.9)" \
+	step_fa_reply_crit
+tap_run "(b) a reply whose framing fails: 71 if its FA-HA verifies, else the agent's" \
+	step_fa_reply_unparsed
 tap_run "(c) FA without the module relays unchanged" step_fa_without_module
 tap_run "teardown: rmmod, kernel log clean" step_teardown
 tap_exit

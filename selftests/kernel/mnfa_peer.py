@@ -229,6 +229,10 @@ INJECT = _inject_table()
 # Not in the table: "kdc-key", a non-empty vendor type 10 (7.3) in place of
 # the empty one of the KDC modes.
 INJECT_KINDS = sorted(INJECT) + ["kdc-key"]
+# Not malformed elements, so not among the kinds: an extension of type 100,
+# which no node knows (0-127: the receiver discards the message, RFC 5944
+# 1.9), in the MN's part ("crit-unknown") or in the FA's ("fa:crit-unknown").
+EXTRA = {"crit-unknown": ("cvse", bytes([100, 2, 0, 0]))}
 # Kinds of the mobile node's requests only.
 MN_ONLY_KINDS = ["sa-key1", "nvse-sa-payload", "no-mn-ha", "dup-mn-ha"]
 
@@ -269,7 +273,7 @@ class HA:
         fa_side = kind is not None and kind.startswith("fa:")
         if fa_side:
             kind = kind[3:]
-        if kind not in INJECT_KINDS + ["dup-mn-ha", None]:
+        if kind not in INJECT_KINDS + list(EXTRA) + ["dup-mn-ha", None]:
             raise ValueError("unknown --inject kind %s" % kind)
         log["inject"] = kind
         fixed, ident = msg[:24], msg[16:24]
@@ -336,6 +340,8 @@ class HA:
                 body += msg[nai_ext[0][1]:nai_ext[0][2]]
             text = b"fa denial"
             body += bytes([145, 1 + len(text), 2]) + text	# RFC 4917
+            if a.trailer:
+                body += bytes.fromhex(a.trailer)
             log.update(keys={}, reply=body.hex(), fa_deny=a.fa_deny)
             return body, log
         code = a.code
@@ -405,7 +411,7 @@ class HA:
             keys = {"key1": fpr(k1)}
             if mnfa_mn:
                 keys["key3"] = fpr(k3)
-            inj = INJECT.get(kind, (None, b""))
+            inj = INJECT.get(kind) or EXTRA.get(kind) or (None, b"")
             if inj[0] == "cvse" and not fa_side:
                 body += inj[1]
             body = sign(body, 32, spi,
@@ -456,7 +462,9 @@ class HA:
                                                V.ctx(spi, rep_ident)))
             log["mn_part"] = body.hex()
             if faha and peer:
-                body = sign(body, 34, peer[0], peer[1])
+                body = sign(body, 34, peer[0], self.bad_peer_key or peer[1])
+        if a.trailer:	# after everything: framing (3.1)
+            body += bytes.fromhex(a.trailer)
         log["keys"] = keys
         log["reply"] = body.hex()
         return body, log
@@ -683,7 +691,11 @@ def main():
     h.add_argument("--inject", metavar="KIND,...",
                    help="a malformed element in the accepted reply to each "
                    "request in turn, in the MN's part (fa:KIND: in the FA's "
-                   "part); dup-mn-ha: a denial with two MN-HA")
+                   "part); dup-mn-ha: a denial with two MN-HA; "
+                   "crit-unknown: an extension of type 100 (RFC 5944 1.9)")
+    h.add_argument("--trailer", metavar="HEX",
+                   help="bytes appended to every reply, after its last"
+                   " extension")
     h.add_argument("--fa-deny", type=int, metavar="CODE",
                    help="answer as a foreign agent denying the request")
     m = sub.add_parser("mn")

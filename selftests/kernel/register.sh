@@ -15,9 +15,11 @@
 # no binding: wrong KEY0, unknown SPI, a wrong FA-HA key, no acceptable
 # proposal; and an FA without the module still relays. Three more ways to
 # register: nonce-based replay protection (a second mobile node, carol, whose
-# KEY0 says nonce), the user-defined Diffie-Hellman group (vendor type 9,
-# `kdc set user-group`), and a co-located care-of address (the MN registers
-# directly with the HA, the FA only routes: MN-HA keys only). (Replays and
+# KEY0 says nonce; a retransmission after a lost reply gets the HA's cached
+# reply through the MN's and the FA's modules), the user-defined
+# Diffie-Hellman group (vendor type 9, `kdc set user-group`), and a
+# co-located care-of address (the MN registers directly with the HA, the FA
+# only routes: MN-HA keys only). (Replays and
 # every malformed element are the business of ha.sh and mnfa.sh.)
 #
 #        mn                          fa                          ha
@@ -59,7 +61,7 @@ FA1_MAC=02:00:00:00:02:01
 HA_MAC=02:00:00:00:02:02
 
 [ "$(id -u)" = 0 ] || tap_skip_all "needs root"
-for c in jq tshark dumpcap openssl; do
+for c in jq tshark dumpcap openssl tc; do
 	command -v "$c" >/dev/null || tap_skip_all "$c missing"
 done
 
@@ -351,6 +353,62 @@ step_nonce()
 	no_bindings
 }
 
+# reply_dropped: the tc filter on the HA's link has dropped a reply.
+reply_dropped()
+{
+	in_ns "$HA" tc -s filter show dev ha0 egress | grep -Eq 'dropped [1-9]'
+}
+
+# Nonces, a lost reply (RFC 5944 3.6.3: the MN's agent retransmits the
+# request unchanged): the HA's first reply is dropped on its link, the MN's
+# module sends the retransmission as the same protected request and the FA's
+# module relays it with the same offers (protocol.rst 9.4, MN and FA step
+# 2), so the HA's module sees the same bytes and answers with its cached
+# reply: accepted without a 133, the keys agree.
+step_nonce_retransmit()
+{
+	local n r t0 c0 pid
+
+	reset
+	register nonce_first --spi "$CAROL_SPI" --key-file "$WORK/kcarol" \
+		--home "$CAROL_HOME" --nai "$CAROL_NAI" --ident nonce
+	accepted nonce_first
+	n=$(tail -1 "$WORK/nonce_first.json" | jq .next_nonce)
+	t0=$(stat "$HA" retransmissions)
+	c0=$(stat "$HA" err_replay)
+	in_ns "$HA" tc qdisc add dev ha0 clsact
+	in_ns "$HA" tc filter add dev ha0 egress protocol ip prio 1 u32 \
+		match ip protocol 17 0xff match ip sport 434 0xffff action drop
+	register nonce_again --spi "$CAROL_SPI" --key-file "$WORK/kcarol" \
+		--home "$CAROL_HOME" --nai "$CAROL_NAI" --ident nonce --nonce "$n" \
+		--retransmit 5 &
+	pid=$!
+	if ! slowwait 60 reply_dropped; then
+		in_ns "$HA" tc -s filter show dev ha0 egress
+		in_ns "$HA" tc qdisc del dev ha0 clsact
+		wait "$pid"
+		return 1
+	fi
+	in_ns "$HA" tc -s filter show dev ha0 egress
+	in_ns "$HA" tc qdisc del dev ha0 clsact
+	wait "$pid"
+	r=$(tail -1 "$WORK/nonce_again.json")
+	echo "HA: retransmissions $t0 -> $(stat "$HA" retransmissions)," \
+		"err_replay $c0 -> $(stat "$HA" err_replay)"
+	accepted nonce_again
+	[ "$(jq .resyncs <<<"$r")" = 0 ]
+	[ "$(jq .retransmissions <<<"$r")" -ge 1 ]
+	[ "$(stat "$HA" retransmissions)" = $((t0 + 1)) ]
+	[ "$(stat "$HA" err_replay)" = "$c0" ]
+	check_pairs 1 "$CAROL_HOME"
+	n=$(jq .next_nonce <<<"$r")
+	register nonce_dereg --spi "$CAROL_SPI" --key-file "$WORK/kcarol" \
+		--home "$CAROL_HOME" --nai "$CAROL_NAI" --ident nonce --nonce "$n" \
+		--dereg
+	accepted nonce_dereg
+	no_bindings
+}
+
 # The user-defined group (vendor type 9): both ends configured with the same
 # prime and generator; MODP-2048 is below the minimum, so the MN offers it.
 step_user_group()
@@ -528,7 +586,7 @@ step_fa_without_module()
 
 # The namespaces are made here: tap_run runs each step in a subshell.
 setup_ns MN FA HA
-tap_plan 14
+tap_plan 15
 tap_run "topology, roles, keys and reference agents" step_topology
 tap_run "stateful: accepted, every pair's keys agree, deregistered" step_stateful
 tap_run "semi-stateful: accepted, keys agree, deregistered" step_semi
@@ -539,6 +597,8 @@ tap_run "unknown SPI: refused at the HA (err_unknown_spi)" step_unknown_spi
 tap_run "wrong FA-HA key: refused at the HA (err_fa_auth), no binding" step_wrong_faha
 tap_run "no acceptable proposal: 129 to the MN's agent, no binding" step_no_proposal
 tap_run "nonces: resynchronised, accepted, keys agree, deregistered" step_nonce
+tap_run "nonces: a retransmission after a lost reply gets the HA's cached reply" \
+	step_nonce_retransmit
 tap_run "user-defined DH group (vendor type 9): accepted, keys agree" step_user_group
 tap_run "co-located care-of address: MN-HA keys only, no FA binding" step_colocated
 tap_run "an FA without the module relays; MN-HA keys only" step_fa_without_module
