@@ -300,6 +300,13 @@ mode_test()
 	register "reg_$mode"
 	accepted "reg_$mode"
 	check_pairs 1
+	if [ -n "${WANT_GROUP:-}" ]; then
+		# The group the HA's binding records: the one negotiated.
+		local g
+		g=$(tool "$HA" -j show bindings | jq -r '.[0].dh_group')
+		echo "DH group at the HA: $g (want $WANT_GROUP)"
+		[ "$g" = "$WANT_GROUP" ]
+	fi
 	register "dereg_$mode" --dereg
 	accepted "dereg_$mode"
 	no_bindings
@@ -458,8 +465,19 @@ step_colocated()
 
 step_stateful() { mode_test stateful; }
 step_semi() { mode_test semi; }
-step_x25519() { mode_test dh groups x25519; }
-step_modp2048() { mode_test dh groups modp2048 min-dh-bits 112; }
+step_x25519() { WANT_GROUP=31 mode_test dh groups x25519; }
+step_modp2048() { WANT_GROUP=14 mode_test dh groups modp2048 min-dh-bits 112; }
+# The legacy class (RFC 2409 group 2, mpi_powm rather than the dh kpp):
+# only with legacy on at both ends; the defaults are restored after.
+step_modp1024()
+{
+	local ns
+
+	WANT_GROUP=2 mode_test dh groups modp1024 min-dh-bits 80 legacy on
+	for ns in "$MN" "$HA"; do
+		tool "$ns" kdc set groups x25519,modp3072,modp2048 min-dh-bits 112 legacy off
+	done
+}
 
 # The identity never crosses a link in clear, and the HA's keys reveal it.
 step_hidden()
@@ -586,12 +604,13 @@ step_fa_without_module()
 
 # The namespaces are made here: tap_run runs each step in a subshell.
 setup_ns MN FA HA
-tap_plan 15
+tap_plan 16
 tap_run "topology, roles, keys and reference agents" step_topology
 tap_run "stateful: accepted, every pair's keys agree, deregistered" step_stateful
 tap_run "semi-stateful: accepted, keys agree, deregistered" step_semi
 tap_run "DH X25519: accepted, keys agree, deregistered" step_x25519
 tap_run "DH MODP-2048: accepted, keys agree, deregistered" step_modp2048
+tap_run "DH MODP-1024 (legacy): accepted, keys agree, deregistered" step_modp1024
 tap_run "wrong KEY0: refused at the HA (err_auth), no binding" step_wrong_key0
 tap_run "unknown SPI: refused at the HA (err_unknown_spi)" step_unknown_spi
 tap_run "wrong FA-HA key: refused at the HA (err_fa_auth), no binding" step_wrong_faha
