@@ -1257,8 +1257,9 @@ static int mipkex_nego_offer(struct mipkex_wbuf *w, u32 vendor,
  * this order of preference: AES-256-GCM, AES-128-GCM, ChaCha20-Poly1305
  * (protocol id 2), then integrity only (protocol id 1) with
  * HMAC-SHA256-128, then HMAC-SHA1-96 (legacy). Each proposal has one
- * transform, number 1. AH is never offered. The SA payload is a CVSE (the
- * mobile node's offers); the FA's go in NVSEs, mipkex_nego_put_fa_offer().
+ * transform, number 1. No AH (mipkex_nego_put_offer_ah() adds it). The SA
+ * payload is a CVSE (the mobile node's offers); the FA's go in NVSEs,
+ * mipkex_nego_put_fa_offer().
  *
  * Return: 0, -%MIPKEX_NEGO_E_EMPTY_POLICY when the policy accepts no
  * transform (nothing written), -%MIPKEX_NEGO_E_ARG for a bad @subtype or
