@@ -361,7 +361,7 @@ static int mipkex_xsa_algs(struct xfrm_state *x, const struct mipkex_xsa *s,
 		struct xfrm_algo_aead *aead;
 
 		if (!xfrm_aead_get_byname(name, 128, 1))
-			return -ENOSYS;
+			return -EOPNOTSUPP;
 
 		aead = kzalloc(sizeof(*aead) + kmlen, GFP_KERNEL);
 		if (!aead)
@@ -378,7 +378,7 @@ static int mipkex_xsa_algs(struct xfrm_state *x, const struct mipkex_xsa *s,
 	}
 
 	if (!xfrm_aalg_get_byname(name, 1))
-		return -ENOSYS;
+		return -EOPNOTSUPP;
 	x->aalg = kzalloc(sizeof(*x->aalg) + kmlen, GFP_KERNEL);
 	if (!x->aalg)
 		return -ENOMEM;
@@ -392,7 +392,7 @@ static int mipkex_xsa_algs(struct xfrm_state *x, const struct mipkex_xsa *s,
 	if (s->protocol == MIPKEX_PROTO_ESP) {
 		/* ESP with integrity only: the null cipher (8.7). */
 		if (!xfrm_ealg_get_byname("ecb(cipher_null)", 1))
-			return -ENOSYS;
+			return -EOPNOTSUPP;
 		x->ealg = kzalloc(sizeof(*x->ealg), GFP_KERNEL);
 		if (!x->ealg)
 			return -ENOMEM;
