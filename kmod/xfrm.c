@@ -32,6 +32,7 @@
 #include <asm/unaligned.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
+#include <linux/module.h>
 #include <linux/random.h>
 #include <linux/netlink.h>
 #include <linux/slab.h>
@@ -347,21 +348,32 @@ static void mipkex_xfrm_notify_sa(struct xfrm_state *x, int event)
 }
 
 /* Fill the algorithms of @x from @s and @km; @x owns what is allocated. */
+/*
+ * Probe an integrity algorithm as xfrm_user does before a state's
+ * init_state: ah4's and esp4's look it up without probing and BUG() on one
+ * not yet marked available. xfrm_algo is a module of its own (ah4 and esp4
+ * need it): it is loaded here if needed, not linked to.
+ */
+static bool mipkex_xfrm_aalg_ok(const char *name)
+{
+	typeof(&xfrm_aalg_get_byname) get;
+	bool ok;
+
+	get = symbol_request(xfrm_aalg_get_byname);
+	if (!get)
+		return false;
+	ok = get(name, 1);
+	symbol_put(xfrm_aalg_get_byname);
+	return ok;
+}
+
 static int mipkex_xsa_algs(struct xfrm_state *x, const struct mipkex_xsa *s,
 			   const u8 *km, size_t kmlen)
 {
 	const char *name = mipkex_xsa_alg(s);
 
-	/*
-	 * Probe each algorithm as xfrm_user does before the state's
-	 * init_state, which looks them up without probing and BUG()s on an
-	 * algorithm not yet marked available (ah4, esp4 with an auth key).
-	 */
 	if (s->encr_id) {
 		struct xfrm_algo_aead *aead;
-
-		if (!xfrm_aead_get_byname(name, 128, 1))
-			return -EOPNOTSUPP;
 
 		aead = kzalloc(sizeof(*aead) + kmlen, GFP_KERNEL);
 		if (!aead)
@@ -377,7 +389,7 @@ static int mipkex_xsa_algs(struct xfrm_state *x, const struct mipkex_xsa *s,
 		return 0;
 	}
 
-	if (!xfrm_aalg_get_byname(name, 1))
+	if (!mipkex_xfrm_aalg_ok(name))
 		return -EOPNOTSUPP;
 	x->aalg = kzalloc(sizeof(*x->aalg) + kmlen, GFP_KERNEL);
 	if (!x->aalg)
@@ -391,8 +403,6 @@ static int mipkex_xsa_algs(struct xfrm_state *x, const struct mipkex_xsa *s,
 			 MIPKEX_SADB_AALG_SHA256 : MIPKEX_SADB_AALG_SHA1;
 	if (s->protocol == MIPKEX_PROTO_ESP) {
 		/* ESP with integrity only: the null cipher (8.7). */
-		if (!xfrm_ealg_get_byname("ecb(cipher_null)", 1))
-			return -EOPNOTSUPP;
 		x->ealg = kzalloc(sizeof(*x->ealg), GFP_KERNEL);
 		if (!x->ealg)
 			return -ENOMEM;
