@@ -356,7 +356,7 @@ static void mipkex_xfrm_notify_sa(struct xfrm_state *x, int event)
  */
 static bool mipkex_xfrm_aalg_ok(const char *name)
 {
-	typeof(&xfrm_aalg_get_byname) get;
+	struct xfrm_algo_desc *(*get)(const char *name, int probe);
 	bool ok;
 
 	get = symbol_request(xfrm_aalg_get_byname);
