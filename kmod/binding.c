@@ -32,6 +32,7 @@
 
 #include "binding.h"
 #include "crypto.h"
+#include "negotiate.h"
 #include "xfrm.h"
 
 unsigned int mipkex_max_bindings __read_mostly = 65536;
@@ -199,7 +200,8 @@ int mipkex_binding_fill(struct sk_buff *msg, const void *obj)
 		goto err;
 	for (i = 0; i < in->n_sa; i++)
 		if (mipkex_sa_fill(msg, &in->sa[i], b->fpr[i],
-				   mipkex_xfrm_pair_state(b, in->sa[i].pair)))
+				   mipkex_xfrm_pair_state(b, in->sa[i].pair,
+							  in->sa[i].protocol)))
 			goto err;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -506,6 +508,39 @@ mipkex_binding_new(const struct mipkex_binding_info *info)
 }
 
 /**
+ * mipkex_sa_info_from() - add a negotiated pair to a binding's info
+ * @info: the binding's info; one entry per protocol of @c is appended to
+ *	@info->sa, as room allows
+ * @pair: %MIPKEX_PAIR_MN_HA, %MIPKEX_PAIR_MN_FA or %MIPKEX_PAIR_FA_HA
+ * @c: the chosen proposal of the pair: one protocol, or several for an AND
+ *	proposal (ESP and AH), each with its SPIs, transforms and lifetime
+ * @key: the pair's key (KEY1, KEY2 or KEY3), %MIPKEX_KDC_KEY_LEN bytes,
+ *	copied into every entry (each protocol's keying material is derived
+ *	from it with the protocol in the context, protocol.rst 8.7)
+ */
+void mipkex_sa_info_from(struct mipkex_binding_info *info, u8 pair,
+			 const struct mipkex_nego_choice *c, const u8 *key)
+{
+	unsigned int j;
+
+	for (j = 0; j < c->n_sa && info->n_sa < ARRAY_SIZE(info->sa); j++) {
+		const struct mipkex_nego_sa *n = &c->sa[j];
+		struct mipkex_sa_info *sa = &info->sa[info->n_sa++];
+
+		sa->pair = pair;
+		sa->protocol = n->protocol;
+		sa->encr_id = n->encr.number ? n->encr.id : 0;
+		sa->encr_bits = n->encr.number ? n->encr.key_bits : 0;
+		sa->integ_id = n->integ.number ? n->integ.id : 0;
+		sa->spi_in = n->own_spi;
+		sa->spi_out = n->peer_spi;
+		sa->lifetime = n->lifetime;
+		memcpy(sa->key, key, sizeof(sa->key));
+		sa->has_key = true;
+	}
+}
+
+/**
  * mipkex_binding_accept() - record an accepted registration
  * @mn: the namespace's state
  * @info: what the role handler knows of it, keys included (copied; the
@@ -525,7 +560,8 @@ mipkex_binding_new(const struct mipkex_binding_info *info)
  *
  * Context: process context; sleeps (takes the store's mutex, computes
  * fingerprints).
- * Return: 0; -EINVAL for a lifetime of 0, more than three pairs, a NAI too
+ * Return: 0; -EINVAL for a lifetime of 0, more than
+ * %MIPKEX_BINDING_MAX_SA entries, a NAI too
  * long, a pair number out of range or an HA address of 0; -ENOSPC at the
  * max_bindings bound (a replacement is always allowed); -ENETDOWN if the
  * namespace has no role (or is going away); -ENOMEM; or the XFRM layer's

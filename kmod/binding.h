@@ -15,7 +15,15 @@
 
 #include "mipkex.h"
 
+struct mipkex_nego_choice;
 struct sk_buff;
+
+/*
+ * Entries of a binding's SAs: one per pair and protocol, a pair negotiated
+ * with an AND proposal (ESP and AH, protocol.rst 6.4) taking one per
+ * protocol.
+ */
+#define MIPKEX_BINDING_MAX_SA	6
 
 /*
  * Pairs, as SA payload sub-types (protocol.rst 6.1): MIPKEX_PAIR_MN_HA,
@@ -23,13 +31,15 @@ struct sk_buff;
  */
 
 /**
- * struct mipkex_sa_info - one negotiated pair, as a node sees it
+ * struct mipkex_sa_info - one protocol of a negotiated pair, as a node sees
+ *	it (a pair negotiated with ESP and AH has one for each, both with the
+ *	pair's key)
  * @pair: %MIPKEX_PAIR_MN_HA, %MIPKEX_PAIR_MN_FA or %MIPKEX_PAIR_FA_HA
  * @protocol: 50 (ESP) or 51 (AH)
  * @encr_id: IKEv2 encryption transform id, 0 if none
  * @encr_bits: its key length in bits, 0 if none
  * @integ_id: IKEv2 integrity transform id, 0 if none
- * @spi_in: this node's inbound SPI of the pair
+ * @spi_in: this node's inbound SPI of the pair and protocol
  * @spi_out: the peer's inbound SPI (this node's outbound)
  * @lifetime: negotiated SA lifetime, seconds
  * @key: the pair's key (KEY1, KEY2 or KEY3); never leaves the kernel
@@ -64,7 +74,8 @@ struct mipkex_sa_info {
  * @lifetime: granted registration lifetime, seconds
  * @ident: the accepted request's Identification
  * @n_sa: entries used in @sa
- * @sa: the negotiated pairs this node is part of
+ * @sa: the negotiated pairs this node is part of, one entry per protocol,
+ *	the entries of a pair adjacent and in the order of the proposal
  */
 struct mipkex_binding_info {
 	__be32 home_addr;
@@ -79,7 +90,7 @@ struct mipkex_binding_info {
 	u16 lifetime;
 	u64 ident;
 	u8 n_sa;
-	struct mipkex_sa_info sa[3];
+	struct mipkex_sa_info sa[MIPKEX_BINDING_MAX_SA];
 };
 
 /**
@@ -103,7 +114,7 @@ struct mipkex_binding {
 	struct rb_node exp_node;
 	struct rcu_head rcu;
 	struct mipkex_binding_info info;
-	u8 fpr[3][MIPKEX_FINGERPRINT_LEN];
+	u8 fpr[MIPKEX_BINDING_MAX_SA][MIPKEX_FINGERPRINT_LEN];
 	u8 role;
 	unsigned long created;
 	unsigned long expires;
@@ -141,6 +152,8 @@ int mipkex_binding_accept(struct mipkex_net *mn,
 			  const struct mipkex_binding_info *info);
 int mipkex_binding_remove(struct mipkex_net *mn, __be32 home_addr,
 			  __be32 ha_addr);
+void mipkex_sa_info_from(struct mipkex_binding_info *info, u8 pair,
+			 const struct mipkex_nego_choice *c, const u8 *key);
 void mipkex_event_denied(struct mipkex_net *mn, __be32 home_addr,
 			 __be32 ha_addr, const char *nai, u8 code,
 			 const char *why);

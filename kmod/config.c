@@ -272,6 +272,8 @@ static int mipkex_kdc_apply(struct mipkex_kdc_conf *conf, struct nlattr *nest,
 		conf->sa_mode = nla_get_u8(tb[MIPKEX_KDC_A_SA_MODE]);
 	if (tb[MIPKEX_KDC_A_SA_POLICY])
 		conf->sa_policy = nla_get_u8(tb[MIPKEX_KDC_A_SA_POLICY]);
+	if (tb[MIPKEX_KDC_A_SA_AH])
+		conf->sa_ah = nla_get_u8(tb[MIPKEX_KDC_A_SA_AH]);
 	if (tb[MIPKEX_KDC_A_USER_PRIME] || tb[MIPKEX_KDC_A_USER_GENERATOR])
 		return mipkex_kdc_set_user_group(conf, nest, tb, extack);
 	return 0;
@@ -436,7 +438,8 @@ int mipkex_kdc_fill(struct sk_buff *msg, struct mipkex_net *mn)
 	    nla_put_u8(msg, MIPKEX_KDC_A_LEGACY, conf->legacy) ||
 	    nla_put_u8(msg, MIPKEX_KDC_A_INSECURE, conf->insecure) ||
 	    nla_put_u8(msg, MIPKEX_KDC_A_SA_MODE, conf->sa_mode) ||
-	    nla_put_u8(msg, MIPKEX_KDC_A_SA_POLICY, conf->sa_policy))
+	    nla_put_u8(msg, MIPKEX_KDC_A_SA_POLICY, conf->sa_policy) ||
+	    nla_put_u8(msg, MIPKEX_KDC_A_SA_AH, conf->sa_ah))
 		goto out;
 	if (conf->user_group.p &&
 	    (nla_put(msg, MIPKEX_KDC_A_USER_PRIME, conf->user_group.p_len,

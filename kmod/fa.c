@@ -931,11 +931,9 @@ enum mipkex_verdict mipkex_fa_reply_in(struct mipkex_ctx *ctx)
 	info->lifetime = m->lifetime;
 	info->ident = m->id;
 	if (c[2].n_sa)
-		mipkex_sa_info_from(&info->sa[info->n_sa++], MIPKEX_PAIR_MN_FA,
-				    &c[2].sa[0], key3);
+		mipkex_sa_info_from(info, MIPKEX_PAIR_MN_FA, &c[2], key3);
 	if (c[3].n_sa)
-		mipkex_sa_info_from(&info->sa[info->n_sa++], MIPKEX_PAIR_FA_HA,
-				    &c[3].sa[0], key2);
+		mipkex_sa_info_from(info, MIPKEX_PAIR_FA_HA, &c[3], key2);
 	err = mipkex_binding_accept(ctx->mn, info);
 
 rewrite:

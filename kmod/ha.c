@@ -729,7 +729,6 @@ static int mipkex_ha_put_mn_side(struct mipkex_ha_rp *rp, struct mipkex_wbuf *w,
 				 u64 rid, u16 lifetime)
 {
 	struct mipkex_ha_pending *p = rp->p;
-	struct mipkex_nego_choice *c;
 	struct mipkex_ha_offers o;
 	u8 key[MIPKEX_AEAD_KEY_LEN];
 	u32 used[12];
@@ -816,26 +815,12 @@ static int mipkex_ha_put_mn_side(struct mipkex_ha_rp *rp, struct mipkex_wbuf *w,
 	}
 
 	/* The binding's pairs: MN-HA, FA-HA (the home agent is in both). */
-	for (i = 1; i <= 3; i += 2) {
-		struct mipkex_sa_info *si;
-
-		if (!rp->ng.ok[i])
-			continue;
-		c = &rp->ng.c[i];
-		si = &rp->bi.sa[rp->bi.n_sa++];
-		si->pair = i == 1 ? MIPKEX_PAIR_MN_HA : MIPKEX_PAIR_FA_HA;
-		si->protocol = c->sa[0].protocol;
-		si->encr_id = c->sa[0].encr.number ? c->sa[0].encr.id : 0;
-		si->encr_bits = c->sa[0].encr.number ?
-				c->sa[0].encr.key_bits : 0;
-		si->integ_id = c->sa[0].integ.number ? c->sa[0].integ.id : 0;
-		si->spi_in = c->sa[0].own_spi;
-		si->spi_out = c->sa[0].peer_spi;
-		si->lifetime = c->sa[0].lifetime;
-		memcpy(si->key, i == 1 ? rp->keys.key1 : rp->keys.key2,
-		       MIPKEX_KDC_KEY_LEN);
-		si->has_key = true;
-	}
+	for (i = 1; i <= 3; i += 2)
+		if (rp->ng.ok[i])
+			mipkex_sa_info_from(&rp->bi, i == 1 ? MIPKEX_PAIR_MN_HA :
+					    MIPKEX_PAIR_FA_HA, &rp->ng.c[i],
+					    i == 1 ? rp->keys.key1 :
+					    rp->keys.key2);
 	return 0;
 }
 
@@ -954,8 +939,8 @@ static int mipkex_ha_build_reply(struct mipkex_ha_rp *rp, u8 *buf, size_t cap,
 	/* Keys for an FA that the reply could not carry are not delivered. */
 	if (keys && !fa_side) {
 		rp->ng.ok[3] = false;
-		if (rp->bi.n_sa && rp->bi.sa[rp->bi.n_sa - 1].pair ==
-		    MIPKEX_PAIR_FA_HA)
+		while (rp->bi.n_sa && rp->bi.sa[rp->bi.n_sa - 1].pair ==
+		       MIPKEX_PAIR_FA_HA)
 			rp->bi.n_sa--;
 	}
 	*out_len = w.len;

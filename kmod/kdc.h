@@ -38,6 +38,7 @@
  * @user_buf: prime then generator of @user_group
  * @sa_mode: &enum mipkex_sa_mode of the XFRM SAs
  * @sa_policy: &enum mipkex_sa_policy
+ * @sa_ah: a mobile node asks for AH with ESP (%MIPKEX_KDC_A_SA_AH)
  */
 struct mipkex_kdc_conf {
 	struct rcu_head rcu;
@@ -56,6 +57,7 @@ struct mipkex_kdc_conf {
 	u8 *user_buf;
 	u8 sa_mode;
 	u8 sa_policy;
+	bool sa_ah;
 };
 
 /**

@@ -433,7 +433,7 @@ enum mipkex_verdict mipkex_mn_request_out(struct mipkex_ctx *ctx)
 	const char *realm;
 	unsigned int rlen, idx = 0;
 	u8 *out = NULL, *ubuf = NULL, *a;
-	u32 life;
+	u32 life, spis[2] = {};
 	int ret;
 
 	mipkex_ext_iter_init(&it, ctx->data, ctx->len, m->fixed_len);
@@ -528,12 +528,14 @@ enum mipkex_verdict mipkex_mn_request_out(struct mipkex_ctx *ctx)
 	off1 = w.len;
 	/* Inbound SPIs no SA of this node has (6.2). */
 	p->spi_mnha = mipkex_xfrm_spi_new(ctx->mn->net, NULL, 0);
-	ret = mipkex_nego_put_offer(&w, vendor, &mp.pol, MIPKEX_PAIR_MN_HA,
-				    p->spi_mnha, life);
+	spis[0] = p->spi_mnha;
+	if (mp.pol.ah)	/* and AH (its own SPI, 6.2) */
+		spis[1] = mipkex_xfrm_spi_new(ctx->mn->net, spis, 1);
+	ret = mipkex_nego_put_offer_ah(&w, vendor, &mp.pol, MIPKEX_PAIR_MN_HA,
+				       p->spi_mnha, spis[1], life);
 	if (!ret && !(m->flags & MIPKEX_RRQ_FLAG_D)) {	/* an FA's coa */
 		off2 = w.len;
-		p->spi_mnfa = mipkex_xfrm_spi_new(ctx->mn->net,
-						  &p->spi_mnha, 1);
+		p->spi_mnfa = mipkex_xfrm_spi_new(ctx->mn->net, spis, 2);
 		ret = mipkex_nego_put_offer(&w, vendor, &mp.pol,
 					    MIPKEX_PAIR_MN_FA, p->spi_mnfa,
 					    life);
@@ -1021,13 +1023,11 @@ enum mipkex_verdict mipkex_mn_reply_in(struct mipkex_ctx *ctx)
 				 p->dh_group;
 		info->lifetime = m->lifetime;
 		info->ident = m->id;
-		mipkex_sa_info_from(&info->sa[info->n_sa++], MIPKEX_PAIR_MN_HA,
-				    &c[MIPKEX_PAIR_MN_HA].sa[0], keys.key1);
+		mipkex_sa_info_from(info, MIPKEX_PAIR_MN_HA,
+				    &c[MIPKEX_PAIR_MN_HA], keys.key1);
 		if (c[MIPKEX_PAIR_MN_FA].n_sa && keys.has_key3)
-			mipkex_sa_info_from(&info->sa[info->n_sa++],
-					    MIPKEX_PAIR_MN_FA,
-					    &c[MIPKEX_PAIR_MN_FA].sa[0],
-					    keys.key3);
+			mipkex_sa_info_from(info, MIPKEX_PAIR_MN_FA,
+					    &c[MIPKEX_PAIR_MN_FA], keys.key3);
 		err = mipkex_binding_accept(ctx->mn, info);
 		if (err) {
 			why = MIPKEX_STAT_ERR_RESOURCE;

@@ -18,23 +18,6 @@
 void mipkex_mn_uninit(struct mipkex_net *mn);
 void mipkex_fa_uninit(struct mipkex_net *mn);
 
-/* One negotiated pair of a choice, as the binding records it. */
-static inline void mipkex_sa_info_from(struct mipkex_sa_info *sa, u8 pair,
-				       const struct mipkex_nego_sa *c,
-				       const u8 *key)
-{
-	sa->pair = pair;
-	sa->protocol = c->protocol;
-	sa->encr_id = c->encr.number ? c->encr.id : 0;
-	sa->encr_bits = c->encr.number ? c->encr.key_bits : 0;
-	sa->integ_id = c->integ.number ? c->integ.id : 0;
-	sa->spi_in = c->own_spi;
-	sa->spi_out = c->peer_spi;
-	sa->lifetime = c->lifetime;
-	memcpy(sa->key, key, sizeof(sa->key));
-	sa->has_key = true;
-}
-
 /* The policy of a namespace's KDC configuration, for negotiate.c. */
 static inline void mipkex_policy_from(struct mipkex_nego_policy *pol,
 				      const struct mipkex_kdc_conf *conf)
@@ -48,6 +31,7 @@ static inline void mipkex_policy_from(struct mipkex_nego_policy *pol,
 	pol->min_dh_bits = conf->min_dh_bits;
 	pol->user_group = !!conf->user_group.p;
 	pol->user_strength = conf->user_group.strength;
+	pol->ah = conf->sa_ah;
 }
 
 #endif /* _MIPKEX_MNFA_H */

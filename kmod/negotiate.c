@@ -120,8 +120,9 @@ static_assert(ARRAY_SIZE(mipkex_nego_xf_defs) == __MIPKEX_XFORM_MAX,
  * the AEADs strongest first (AES-256-GCM, AES-128-GCM, then ChaCha20-
  * Poly1305, which is as strong as AES-256-GCM but slower where AES has
  * hardware support), then, only if nothing else is accepted by the peer,
- * ESP without encryption (integrity only). AH is never offered: ESP with
- * protocol id 1 protects the same and crosses NATs.
+ * ESP without encryption (integrity only). AH is offered only when asked
+ * for (mipkex_nego_put_offer_ah()), with each of these: ESP with protocol
+ * id 1 protects the same and crosses NATs.
  */
 static const struct {
 	u8 protocol_id;
@@ -1190,19 +1191,26 @@ int mipkex_nego_put_faha_reply(struct mipkex_wbuf *w, u32 vendor,
 /* mipkex_nego_put_offer(), in an NVSE when @nvse. */
 static int mipkex_nego_offer(struct mipkex_wbuf *w, u32 vendor,
 			     const struct mipkex_nego_policy *pol, u8 subtype,
-			     u32 spi, u32 lifetime, bool nvse)
+			     u32 spi, u32 ah_spi, u32 lifetime, bool nvse)
 {
 	struct mipkex_proposal prop;
 	unsigned int i, n = 0;
+	u8 xform, ah_xform = __MIPKEX_XFORM_MAX;
 	size_t start, ps;
-	u8 xform;
 
-	if (subtype < 1 || subtype > 3 || spi < 256)
+	if (subtype < 1 || subtype > 3 || spi < 256 ||
+	    (ah_spi && (ah_spi < 256 || ah_spi == spi)))
 		return mipkex_nego_bad_arg(w);
-	for (i = 0; i < ARRAY_SIZE(mipkex_nego_offer_order); i++)
-		if (mipkex_nego_xform_ok(pol, mipkex_nego_offer_order[i].xform))
-			n++;
-	if (!n)
+	for (i = 0; i < ARRAY_SIZE(mipkex_nego_offer_order); i++) {
+		xform = mipkex_nego_offer_order[i].xform;
+		if (!mipkex_nego_xform_ok(pol, xform))
+			continue;
+		n++;
+		if (mipkex_nego_offer_order[i].protocol_id ==
+		    MIPKEX_PROTO_ID_AUTH && ah_xform == __MIPKEX_XFORM_MAX)
+			ah_xform = xform;
+	}
+	if (!n || (ah_spi && ah_xform == __MIPKEX_XFORM_MAX))
 		return -MIPKEX_NEGO_E_EMPTY_POLICY;
 
 	n = 0;
@@ -1222,6 +1230,15 @@ static int mipkex_nego_offer(struct mipkex_wbuf *w, u32 vendor,
 		ps = mipkex_elem_proposal_begin(w, &prop);
 		mipkex_nego_put_xform(w, 1, xform);
 		mipkex_elem_proposal_end(w, ps);
+		if (!ah_spi)
+			continue;
+		/* AND: AH with the same number (6.4), its own SPI. */
+		prop.protocol = MIPKEX_PROTO_AH;
+		prop.protocol_id = MIPKEX_PROTO_ID_AUTH;
+		prop.spi = ah_spi;
+		ps = mipkex_elem_proposal_begin(w, &prop);
+		mipkex_nego_put_xform(w, 1, ah_xform);
+		mipkex_elem_proposal_end(w, ps);
 	}
 	mipkex_nego_sa_end(w, start, nvse);
 	return w->err ? -w->err : 0;
@@ -1240,8 +1257,9 @@ static int mipkex_nego_offer(struct mipkex_wbuf *w, u32 vendor,
  * this order of preference: AES-256-GCM, AES-128-GCM, ChaCha20-Poly1305
  * (protocol id 2), then integrity only (protocol id 1) with
  * HMAC-SHA256-128, then HMAC-SHA1-96 (legacy). Each proposal has one
- * transform, number 1. AH is never offered. The SA payload is a CVSE (the
- * mobile node's offers); the FA's go in NVSEs, mipkex_nego_put_fa_offer().
+ * transform, number 1. No AH (mipkex_nego_put_offer_ah() adds it). The SA
+ * payload is a CVSE (the mobile node's offers); the FA's go in NVSEs,
+ * mipkex_nego_put_fa_offer().
  *
  * Return: 0, -%MIPKEX_NEGO_E_EMPTY_POLICY when the policy accepts no
  * transform (nothing written), -%MIPKEX_NEGO_E_ARG for a bad @subtype or
@@ -1251,8 +1269,37 @@ int mipkex_nego_put_offer(struct mipkex_wbuf *w, u32 vendor,
 			  const struct mipkex_nego_policy *pol, u8 subtype,
 			  u32 spi, u32 lifetime)
 {
-	return mipkex_nego_offer(w, vendor, pol, subtype, spi, lifetime,
+	return mipkex_nego_offer(w, vendor, pol, subtype, spi, 0, lifetime,
 				 false);
+}
+
+/**
+ * mipkex_nego_put_offer_ah() - write an initiator's SA payload asking for
+ *	ESP and AH
+ * @w: the builder
+ * @vendor: the vendor id
+ * @pol: the initiator's policy
+ * @subtype: the pair (1 MN-HA, 2 MN-FA, 3 FA-HA)
+ * @spi: the initiator's inbound ESP SPI (at least 256)
+ * @ah_spi: its inbound AH SPI (at least 256, not @spi), or 0 for the offer
+ *	of mipkex_nego_put_offer()
+ * @lifetime: the SA lifetime asked for, seconds (0: the registration's)
+ *
+ * The offer of mipkex_nego_put_offer(), each ESP proposal followed by an AH
+ * proposal of the same number (an AND, protocol.rst 6.4): protocol id 1,
+ * one transform, number 1, the first integrity transform of that order the
+ * policy accepts (HMAC-SHA256-128, else HMAC-SHA1-96), the same lifetime.
+ *
+ * Return: as mipkex_nego_put_offer(); -%MIPKEX_NEGO_E_EMPTY_POLICY also
+ * when the policy accepts no integrity transform for AH; -%MIPKEX_NEGO_E_ARG
+ * also for a bad @ah_spi.
+ */
+int mipkex_nego_put_offer_ah(struct mipkex_wbuf *w, u32 vendor,
+			     const struct mipkex_nego_policy *pol, u8 subtype,
+			     u32 spi, u32 ah_spi, u32 lifetime)
+{
+	return mipkex_nego_offer(w, vendor, pol, subtype, spi, ah_spi,
+				 lifetime, false);
 }
 
 /**
@@ -1301,7 +1348,8 @@ int mipkex_nego_put_fa_offer(struct mipkex_wbuf *w, u32 vendor,
 			if (p.protocol == MIPKEX_PROTO_ESP && p.spi == spi)
 				return -MIPKEX_NEGO_E_SPI_EQUAL;
 	}
-	return mipkex_nego_offer(w, vendor, pol, subtype, spi, lifetime, true);
+	return mipkex_nego_offer(w, vendor, pol, subtype, spi, 0, lifetime,
+				 true);
 }
 
 /**

@@ -112,6 +112,8 @@ enum mipkex_nego_err {
  * @min_dh_bits: minimum DH security strength, bits (SP 800-57)
  * @user_group: a user-defined DH group is configured
  * @user_strength: its security strength, bits
+ * @ah: the mobile node asks for AH with ESP in its MN-HA offer
+ *	(mipkex_nego_put_offer_ah())
  */
 struct mipkex_nego_policy {
 	u32 transforms;
@@ -122,6 +124,7 @@ struct mipkex_nego_policy {
 	u32 min_dh_bits;
 	bool user_group;
 	u16 user_strength;
+	bool ah;
 };
 
 /**
@@ -195,6 +198,9 @@ int mipkex_nego_put_reply(struct mipkex_wbuf *w, u32 vendor,
 int mipkex_nego_put_offer(struct mipkex_wbuf *w, u32 vendor,
 			  const struct mipkex_nego_policy *pol, u8 subtype,
 			  u32 spi, u32 lifetime);
+int mipkex_nego_put_offer_ah(struct mipkex_wbuf *w, u32 vendor,
+			     const struct mipkex_nego_policy *pol, u8 subtype,
+			     u32 spi, u32 ah_spi, u32 lifetime);
 int mipkex_nego_put_counter(struct mipkex_wbuf *w, u32 vendor,
 			    const struct mipkex_nego_policy *pol, u8 subtype,
 			    u32 spi);

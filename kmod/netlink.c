@@ -195,6 +195,7 @@ static const struct mipkex_bound mipkex_kdc_bounds[] = {
 		     "SA mode must be 0 (transport) or 1 (tunnel)"),
 	MIPKEX_RANGE(MIPKEX_KDC_A_SA_POLICY, 0, __MIPKEX_SA_POLICY_MAX - 1,
 		     "SA policy must be 0 (none), 1 (pair) or 2 (tunnel)"),
+	MIPKEX_RANGE(MIPKEX_KDC_A_SA_AH, 0, 1, "SA AH must be 0 or 1"),
 };
 
 /*
@@ -301,6 +302,7 @@ static const struct nla_policy mipkex_kdc_policy[MIPKEX_KDC_A_MAX + 1] = {
 	[MIPKEX_KDC_A_INSECURE] = { .type = NLA_U8 },
 	[MIPKEX_KDC_A_SA_MODE] = { .type = NLA_U8 },
 	[MIPKEX_KDC_A_SA_POLICY] = { .type = NLA_U8 },
+	[MIPKEX_KDC_A_SA_AH] = { .type = NLA_U8 },
 	[MIPKEX_KDC_A_USER_PRIME] =
 		NLA_POLICY_VALIDATE_FN(NLA_BINARY, mipkex_kdc_prime_validate),
 	[MIPKEX_KDC_A_USER_GENERATOR] =

@@ -6,9 +6,11 @@
  * The binding store calls mipkex_xfrm_add() before it publishes a binding
  * and mipkex_xfrm_del() once per binding that leaves it. For each
  * negotiated pair this node is an end of, add installs one XFRM state per
- * direction, keyed by KDF(KEYn, "mipkex esp", SPI || protocol ||
- * transforms), and takes a reference on the XFRM policies the namespace's
- * policy mode asks for (shared between bindings, counted here).
+ * protocol (ESP, AH: an AND proposal negotiates both) and direction, keyed
+ * by KDF(KEYn, "mipkex esp", SPI || protocol || transforms), and takes a
+ * reference on the XFRM policies the namespace's policy mode asks for
+ * (shared between bindings, counted here), whose templates name every
+ * protocol of the pair, ESP first (innermost) and AH last (outermost).
  *
  * A re-registration rekeys make-before-break. The new inbound SA goes in
  * at once; the old one stays for MIPKEX_XFRM_RETIRE for what is still in
@@ -30,6 +32,7 @@
 #include <asm/unaligned.h>
 #include <linux/jiffies.h>
 #include <linux/list.h>
+#include <linux/module.h>
 #include <linux/random.h>
 #include <linux/netlink.h>
 #include <linux/slab.h>
@@ -50,6 +53,8 @@
 #define MIPKEX_XFRM_TICK	(HZ / 10)
 #define MIPKEX_KEYMAT_MAX	36
 #define MIPKEX_XBIND_MAX_POL	16
+/* Templates of a pair's policy: ESP, then AH (RFC 4301: AH outermost). */
+#define MIPKEX_XPOL_MAX_TMPL	2
 /* Lower is stronger; an administrator's default priority 0 wins over all. */
 #define MIPKEX_PRIO_BYPASS	0x6d00
 #define MIPKEX_PRIO_PAIR	0x6d10
@@ -127,7 +132,9 @@ struct mipkex_xsa {
  * @key.priority: the priority
  * @key.dir: XFRM_POLICY_IN, _OUT or _FWD
  * @key.bypass: no template: traffic it selects passes in clear
- * @key.proto: template protocol
+ * @key.n_tmpl: templates, one per protocol of @key.proto
+ * @key.proto: template protocols, innermost (applied first on output)
+ *	first
  * @key.mode: template XFRM mode
  * @key.reqid: template reqid
  * @key.tsrc: template tunnel source
@@ -142,7 +149,8 @@ struct mipkex_xpol {
 		u32 priority;
 		u8 dir;
 		u8 bypass;
-		u8 proto;
+		u8 n_tmpl;
+		u8 proto[MIPKEX_XPOL_MAX_TMPL];
 		u8 mode;
 		u32 reqid;
 		__be32 tsrc;
@@ -157,7 +165,8 @@ struct mipkex_xpol {
  *	(&mipkex_binding.xfrm); read under RCU by binding dumps
  * @rcu: freed after a grace period
  * @pairs: bit per pair with SAs
- * @lost: bit per pair one of whose SAs died behind the module's back
+ * @lost: bit per pair and protocol (mipkex_xsa_bit()) one of whose SAs died
+ *	behind the module's back
  * @n_pol: entries of @pol
  * @pol: the policies it holds a reference on
  */
@@ -339,6 +348,25 @@ static void mipkex_xfrm_notify_sa(struct xfrm_state *x, int event)
 }
 
 /* Fill the algorithms of @x from @s and @km; @x owns what is allocated. */
+/*
+ * Probe an integrity algorithm as xfrm_user does before a state's
+ * init_state: ah4's and esp4's look it up without probing and BUG() on one
+ * not yet marked available. xfrm_algo is a module of its own (ah4 and esp4
+ * need it): it is loaded here if needed, not linked to.
+ */
+static bool mipkex_xfrm_aalg_ok(const char *name)
+{
+	struct xfrm_algo_desc *(*get)(const char *name, int probe);
+	bool ok;
+
+	get = symbol_request(xfrm_aalg_get_byname);
+	if (!get)
+		return false;
+	ok = get(name, 1);
+	symbol_put(xfrm_aalg_get_byname);
+	return ok;
+}
+
 static int mipkex_xsa_algs(struct xfrm_state *x, const struct mipkex_xsa *s,
 			   const u8 *km, size_t kmlen)
 {
@@ -361,6 +389,8 @@ static int mipkex_xsa_algs(struct xfrm_state *x, const struct mipkex_xsa *s,
 		return 0;
 	}
 
+	if (!mipkex_xfrm_aalg_ok(name))
+		return -EOPNOTSUPP;
 	x->aalg = kzalloc(sizeof(*x->aalg) + kmlen, GFP_KERNEL);
 	if (!x->aalg)
 		return -ENOMEM;
@@ -495,6 +525,7 @@ static void mipkex_xfrm_notify_pol(struct xfrm_policy *xp, int dir, int event)
 static int mipkex_xpol_install(struct net *net, struct mipkex_xpol *p)
 {
 	struct xfrm_policy *xp;
+	unsigned int i;
 	int err;
 
 	xp = xfrm_policy_alloc(net, GFP_KERNEL);
@@ -509,10 +540,15 @@ static int mipkex_xpol_install(struct net *net, struct mipkex_xpol *p)
 	xp->lft.hard_byte_limit = XFRM_INF;
 	xp->lft.soft_packet_limit = XFRM_INF;
 	xp->lft.hard_packet_limit = XFRM_INF;
-	if (!p->key.bypass) {
-		struct xfrm_tmpl *t = &xp->xfrm_vec[0];
+	/*
+	 * Output applies xfrm_vec[0] first, so the last template is the
+	 * outermost header; input checks the templates from the last one
+	 * against the outermost transformation received first.
+	 */
+	for (i = 0; !p->key.bypass && i < p->key.n_tmpl; i++) {
+		struct xfrm_tmpl *t = &xp->xfrm_vec[i];
 
-		t->id.proto = p->key.proto;
+		t->id.proto = p->key.proto[i];
 		t->id.daddr.a4 = p->key.tdst;
 		t->saddr.a4 = p->key.tsrc;
 		t->encap_family = AF_INET;
@@ -522,7 +558,7 @@ static int mipkex_xpol_install(struct net *net, struct mipkex_xpol *p)
 		t->ealgos = ~0U;
 		t->calgos = ~0U;
 		t->allalgs = 1;
-		xp->xfrm_nr = 1;
+		xp->xfrm_nr = i + 1;
 	}
 	err = xfrm_policy_insert(p->key.dir, xp, 1);
 	xfrm_audit_policy_add(xp, err ? 0 : 1, true);
@@ -635,20 +671,31 @@ static int mipkex_xpol_bypass(struct mipkex_xfrm_net *xn,
 }
 
 /*
- * The policies of one pair: @local and @remote are its ends; @proto 0 for
+ * The policies of one pair, whose outbound SAs are @out (one per protocol,
+ * @n of them): their source and destination are its ends; @proto 0 for
  * all traffic between them, IPPROTO_IPIP for the FA-HA tunnel only; @home
  * set for the MN-HA pair in tunnel mode (the mobile node's traffic with
  * anyone goes through its home agent), with @at_ha telling which end this
- * node is.
+ * node is. The templates: ESP, then AH.
  */
 static int mipkex_xpol_pair(struct mipkex_xfrm_net *xn,
-			    struct mipkex_xbind *xb, const struct mipkex_xsa *out,
+			    struct mipkex_xbind *xb,
+			    struct mipkex_xsa *const *out, unsigned int n,
 			    u8 proto, bool home, bool at_ha)
 {
-	__be32 local = out->saddr, remote = out->daddr;
+	__be32 local = out[0]->saddr, remote = out[0]->daddr;
+	u8 protos[MIPKEX_XPOL_MAX_TMPL];
+	unsigned int i, j, n_tmpl = 0;
 	struct mipkex_xpol p;
-	unsigned int i;
 	int err;
+
+	for (j = 0; j < 2; j++)
+		for (i = 0; i < n && n_tmpl < ARRAY_SIZE(protos); i++)
+			if (out[i]->protocol == (j ? MIPKEX_PROTO_AH :
+						 MIPKEX_PROTO_ESP))
+				protos[n_tmpl++] = out[i]->protocol;
+	if (!n_tmpl)
+		return -EINVAL;
 
 	for (i = 0; i < 3; i++) {
 		u8 dir = i == 0 ? XFRM_POLICY_OUT :
@@ -668,11 +715,12 @@ static int mipkex_xpol_pair(struct mipkex_xfrm_net *xn,
 					outward ? remote : local, proto);
 		p.key.dir = dir;
 		p.key.priority = home ? MIPKEX_PRIO_HOME : MIPKEX_PRIO_PAIR;
-		p.key.proto = out->protocol;
-		p.key.mode = out->mode == MIPKEX_SA_MODE_TUNNEL ?
+		p.key.n_tmpl = n_tmpl;
+		memcpy(p.key.proto, protos, n_tmpl);
+		p.key.mode = out[0]->mode == MIPKEX_SA_MODE_TUNNEL ?
 			     XFRM_MODE_TUNNEL : XFRM_MODE_TRANSPORT;
-		p.key.reqid = MIPKEX_REQID_BASE + out->pair;
-		if (out->mode == MIPKEX_SA_MODE_TUNNEL) {
+		p.key.reqid = MIPKEX_REQID_BASE + out[0]->pair;
+		if (out[0]->mode == MIPKEX_SA_MODE_TUNNEL) {
 			p.key.tsrc = outward ? local : remote;
 			p.key.tdst = outward ? remote : local;
 		}
@@ -716,19 +764,25 @@ static bool mipkex_xfrm_ends(u8 role, const struct mipkex_binding_info *bi,
 	return *local && *remote && *local != *remote;
 }
 
-/* The outbound SA in use for (@home, @ha, @pair), or NULL. */
+/* The SA in use for (@home, @ha, @pair, @protocol, @dir), or NULL. */
 static struct mipkex_xsa *mipkex_xsa_out(struct mipkex_xfrm_net *xn,
 					 __be32 home, __be32 ha, u8 pair,
-					 u8 dir)
+					 u8 protocol, u8 dir)
 {
 	struct mipkex_xsa *s;
 
 	list_for_each_entry(s, &xn->sas, node)
 		if (s->home == home && s->ha == ha && s->pair == pair &&
-		    s->dir == dir && s->state == MIPKEX_XSA_STATE_INSTALLED &&
-		    s->x)
+		    s->protocol == protocol && s->dir == dir &&
+		    s->state == MIPKEX_XSA_STATE_INSTALLED && s->x)
 			return s;
 	return NULL;
+}
+
+/* The bit of &mipkex_xbind.lost for a pair and protocol. */
+static unsigned int mipkex_xsa_bit(u8 pair, u8 protocol)
+{
+	return (pair & 7) + (protocol == MIPKEX_PROTO_AH ? 8 : 0);
 }
 
 static void mipkex_xbind_release(struct mipkex_xfrm_net *xn,
@@ -813,7 +867,8 @@ static int mipkex_xfrm_add_pair(struct mipkex_xfrm_net *xn,
 					 s->protocol, s->encr_id, s->encr_bits,
 					 s->integ_id, km, &kmlen);
 		prev = old ? mipkex_xsa_out(xn, bi->home_addr, bi->ha_addr,
-					    si->pair, s->dir) : NULL;
+					    si->pair, si->protocol, s->dir) :
+		       NULL;
 		if (!err && prev && prev->spi == s->spi) {
 			/* Same SA name: no overlap possible, replace it now. */
 			mipkex_xsa_remove(xn, prev, MIPKEX_REASON_REPLACED);
@@ -855,10 +910,11 @@ static int mipkex_xfrm_add(struct mipkex_net *mn, struct mipkex_binding *b,
 {
 	struct mipkex_xfrm_net *xn = mipkex_xn(mn);
 	const struct mipkex_kdc_conf *conf;
-	struct mipkex_xsa *out[3] = {}, *s, *t;
+	struct mipkex_xsa *out[MIPKEX_BINDING_MAX_SA] = {}, *s, *t;
+	struct mipkex_xsa *grp[MIPKEX_BINDING_MAX_SA];
 	struct mipkex_xbind *xb;
 	u8 mode, policy;
-	unsigned int i;
+	unsigned int i, j, n;
 	bool standby = false;
 	int err = 0;
 
@@ -892,17 +948,26 @@ static int mipkex_xfrm_add(struct mipkex_net *mn, struct mipkex_binding *b,
 	if (policy != MIPKEX_SA_POLICY_NONE && xb->pairs) {
 		err = mipkex_xpol_bypass(xn, xb);
 		for (i = 0; !err && i < ARRAY_SIZE(out); i++) {
-			bool home;
+			bool home, first = true;
 
 			if (!out[i])
+				continue;
+			/* One policy per pair, for all of its protocols. */
+			for (j = 0, n = 0; j < ARRAY_SIZE(out); j++) {
+				if (!out[j] || out[j]->pair != out[i]->pair)
+					continue;
+				first &= j >= i;
+				grp[n++] = out[j];
+			}
+			if (!first)
 				continue;
 			home = mode == MIPKEX_SA_MODE_TUNNEL &&
 			       out[i]->pair == MIPKEX_PAIR_MN_HA;
 			if (policy == MIPKEX_SA_POLICY_PAIR)
-				err = mipkex_xpol_pair(xn, xb, out[i], 0, home,
+				err = mipkex_xpol_pair(xn, xb, grp, n, 0, home,
 						       b->role == MIPKEX_ROLE_HA);
 			else if (out[i]->pair == MIPKEX_PAIR_FA_HA)
-				err = mipkex_xpol_pair(xn, xb, out[i],
+				err = mipkex_xpol_pair(xn, xb, grp, n,
 						       IPPROTO_IPIP, false,
 						       false);
 		}
@@ -993,22 +1058,25 @@ static const struct mipkex_binding_hooks mipkex_xfrm_hooks = {
 };
 
 /**
- * mipkex_xfrm_pair_state() - how a binding's pair stands in XFRM
+ * mipkex_xfrm_pair_state() - how one protocol of a binding's pair stands in
+ *	XFRM
  * @b: the binding (under RCU, or the store's lock)
  * @pair: the pair
+ * @protocol: 50 (ESP) or 51 (AH)
  *
  * Return: %MIPKEX_XSA_STATE_INSTALLED, %MIPKEX_XSA_STATE_REMOVED when one
- * of its SAs died behind the module's back or expired, or 0 when the module
- * installed nothing for it.
+ * of its SAs (that protocol's, either direction) died behind the module's
+ * back or expired, or 0 when the module installed nothing for the pair.
  */
-int mipkex_xfrm_pair_state(const struct mipkex_binding *b, u8 pair)
+int mipkex_xfrm_pair_state(const struct mipkex_binding *b, u8 pair,
+			   u8 protocol)
 {
 	const struct mipkex_xbind *xb = READ_ONCE(b->xfrm);
 
 	if (!xb || pair >= BITS_PER_LONG || !test_bit(pair, &xb->pairs))
 		return 0;
-	return test_bit(pair, &xb->lost) ? MIPKEX_XSA_STATE_REMOVED :
-	       MIPKEX_XSA_STATE_INSTALLED;
+	return test_bit(mipkex_xsa_bit(pair, protocol), &xb->lost) ?
+	       MIPKEX_XSA_STATE_REMOVED : MIPKEX_XSA_STATE_INSTALLED;
 }
 
 /* ---- the namespace's work ------------------------------------------------ */
@@ -1044,7 +1112,8 @@ static bool mipkex_xsa_check(struct mipkex_xfrm_net *xn, struct mipkex_xsa *s)
 		struct mipkex_xbind *xb = b->xfrm;
 
 		if (xb)
-			set_bit(s->pair, &xb->lost);
+			set_bit(mipkex_xsa_bit(s->pair, s->protocol),
+				&xb->lost);
 	}
 	return true;
 }
@@ -1057,6 +1126,7 @@ static bool mipkex_xsa_switch(struct mipkex_xfrm_net *xn, struct mipkex_xsa *s)
 
 	list_for_each_entry(o, &xn->sas, node)
 		if (o->owner == s->owner && o->pair == s->pair &&
+		    o->protocol == s->protocol &&
 		    o->dir == MIPKEX_XSA_DIR_IN && o->x)
 			in = o;
 	if (time_before(jiffies, s->deadline) &&

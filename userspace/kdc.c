@@ -33,6 +33,7 @@ const char *const kdc_words[MIPKEX_KDC_A_MAX + 1] = {
 	[MIPKEX_KDC_A_USER_PRIME] = "user-group",
 	[MIPKEX_KDC_A_SA_MODE] = "sa-mode",
 	[MIPKEX_KDC_A_SA_POLICY] = "sa-policy",
+	[MIPKEX_KDC_A_SA_AH] = "sa-ah",
 };
 
 static int b64val(int c)
@@ -291,6 +292,7 @@ int mk_kdc_set(struct mk_kdc *k, int attr, const char *val, char *err,
 		break;
 	case MIPKEX_KDC_A_LEGACY:
 	case MIPKEX_KDC_A_INSECURE:
+	case MIPKEX_KDC_A_SA_AH:
 		v = parse_bool(val);
 		if (v < 0) {
 			snprintf(err, n, "%s \"%s\" is not on or off",
@@ -299,6 +301,8 @@ int mk_kdc_set(struct mk_kdc *k, int attr, const char *val, char *err,
 		}
 		if (attr == MIPKEX_KDC_A_LEGACY)
 			k->legacy = (uint8_t)v;
+		else if (attr == MIPKEX_KDC_A_SA_AH)
+			k->sa_ah = (uint8_t)v;
 		else
 			k->insecure = (uint8_t)v;
 		break;
@@ -366,6 +370,8 @@ int mk_kdc_send(const struct mk_kdc *k)
 		ok = !nla_put_u8(msg, MIPKEX_KDC_A_SA_MODE, k->sa_mode);
 	if (ok && HAVE(k, MIPKEX_KDC_A_SA_POLICY))
 		ok = !nla_put_u8(msg, MIPKEX_KDC_A_SA_POLICY, k->sa_policy);
+	if (ok && HAVE(k, MIPKEX_KDC_A_SA_AH))
+		ok = !nla_put_u8(msg, MIPKEX_KDC_A_SA_AH, k->sa_ah);
 	if (ok && HAVE(k, MIPKEX_KDC_A_USER_PRIME)) {
 		ok = !nla_put(msg, MIPKEX_KDC_A_USER_PRIME, (int)k->plen, k->p);
 		if (ok && k->plen)
@@ -391,6 +397,7 @@ static struct nla_policy kdc_policy[MIPKEX_KDC_A_MAX + 1] = {
 	[MIPKEX_KDC_A_INSECURE] = { .type = NLA_U8 },
 	[MIPKEX_KDC_A_SA_MODE] = { .type = NLA_U8 },
 	[MIPKEX_KDC_A_SA_POLICY] = { .type = NLA_U8 },
+	[MIPKEX_KDC_A_SA_AH] = { .type = NLA_U8 },
 };
 
 /* The parameters as the kernel reports them. */
@@ -600,6 +607,17 @@ static int kdc_reply(struct nlattr **top, void *arg)
 	print_sa_param(st, tb[MIPKEX_KDC_A_SA_POLICY], "sa-policy", "sa_policy",
 		       "sa policy", sa_policy_names,
 		       ARRAY_SIZE(sa_policy_names));
+	if (tb[MIPKEX_KDC_A_SA_AH]) {
+		int ah = nla_get_u8(tb[MIPKEX_KDC_A_SA_AH]);
+
+		if (json) {
+			jw_key("sa_ah");
+			jw_bool(ah);
+		} else {
+			printf("%s%s%s\n", st->conf ? "sa-ah" : "sa ah", eq,
+			       ah ? "on" : "off");
+		}
+	}
 	if (json) {
 		jw_close();
 		jw_end();

@@ -24,7 +24,7 @@ struct mk_kdc {
 	unsigned int have;
 	uint8_t mode;
 	uint8_t legacy, insecure;
-	uint8_t sa_mode, sa_policy;
+	uint8_t sa_mode, sa_policy, sa_ah;
 	uint8_t n_groups;
 	uint16_t groups[MIPKEX_DH_GROUPS_MAX];
 	uint32_t min_dh_bits;

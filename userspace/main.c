@@ -70,6 +70,7 @@ static void usage(FILE *f)
 		"       [min-dh-bits N] [transforms T,...] [lifetime S] [legacy on|off]\n"
 		"       [insecure on|off] [user-group PEMFILE|none]\n"
 		"       [sa-mode transport|tunnel] [sa-policy none|pair|tunnel]\n"
+		"       [sa-ah on|off]\n"
 		"  kdc show                  key distribution centre parameters\n"
 		"  load [--check] FILE       make the configuration what FILE says\n"
 		"                            (--check: only parse and check FILE)\n"

@@ -145,7 +145,7 @@ t "kdc set every parameter" \
 		transforms aes-gcm-256,hmac-sha256-128 lifetime 600 legacy on insecure off \
 		user-group "$D/dh.pem"
 t "kdc show -j: as set, the seed by its fingerprint" \
-	pyj "$(mk -j kdc show)" "d == {'mode': 'semi', 'seed_fingerprint': '$(fpr "$D/seed")', 'groups': ['modp3072', 'x25519'], 'min_dh_bits': 128, 'transforms': ['aes-gcm-256', 'hmac-sha256-128'], 'lifetime': 600, 'legacy': True, 'insecure': False, 'user_group': {'bits': 2048, 'generator': 2}, 'sa_mode': 'transport', 'sa_policy': 'none'}"
+	pyj "$(mk -j kdc show)" "d == {'mode': 'semi', 'seed_fingerprint': '$(fpr "$D/seed")', 'groups': ['modp3072', 'x25519'], 'min_dh_bits': 128, 'transforms': ['aes-gcm-256', 'hmac-sha256-128'], 'lifetime': 600, 'legacy': True, 'insecure': False, 'user_group': {'bits': 2048, 'generator': 2}, 'sa_mode': 'transport', 'sa_policy': 'none', 'sa_ah': False}"
 t "kdc set a group the kernel does not know: its message" \
 	fails 1 "kernel says: " mk kdc set groups 99
 t "kdc set user-group none" \
@@ -215,6 +215,7 @@ insecure = off
 user-group = none
 sa-mode = transport
 sa-policy = none
+sa-ah = off
 [key0 mn1@example.org]
 spi = 1001
 nai = mn1@example.org

@@ -96,10 +96,18 @@ check "kdc show -j: as set" \
 	'd["sa_mode"] == "tunnel" and d["sa_policy"] == "pair" and d["mode"] == "stateful"'
 out=$(in_ns kdc show)
 check "kdc show: sa mode and sa policy" \
-	[ "$(grep '^sa ' <<<"$out")" = "$(printf 'sa mode: tunnel\nsa policy: pair')" ]
+	[ "$(grep '^sa ' <<<"$out")" = "$(printf 'sa mode: tunnel\nsa policy: pair\nsa ah: off')" ]
 out=$(in_ns showconf)
 check "showconf: sa-mode and sa-policy in [kdc]" \
-	[ "$(sed -n '/^\[kdc\]$/,/^\[/p' <<<"$out" | grep '^sa-')" = "$(printf 'sa-mode = tunnel\nsa-policy = pair')" ]
+	[ "$(sed -n '/^\[kdc\]$/,/^\[/p' <<<"$out" | grep '^sa-')" = "$(printf 'sa-mode = tunnel\nsa-policy = pair\nsa-ah = off')" ]
+check "kdc show -j: sa_ah false by default" \
+	json_ok "$(in_ns -j kdc show)" 'd["sa_ah"] is False'
+check "kdc set sa-ah on" in_ns kdc set sa-ah on
+check "kdc show -j: sa_ah true, sa_mode unchanged" \
+	json_ok "$(in_ns -j kdc show)" 'd["sa_ah"] is True and d["sa_mode"] == "tunnel"'
+check "kdc set sa-ah maybe: usage error (exit 2)" \
+	fails_with 2 'sa-ah "maybe" is not on or off' in_ns kdc set sa-ah maybe
+check "kdc set sa-ah off" in_ns kdc set sa-ah off
 check "kdc set sa-policy tunnel alone leaves sa-mode" \
 	in_ns kdc set sa-pol tunnel
 check "kdc show -j: sa_policy tunnel, sa_mode still tunnel" \

@@ -489,16 +489,20 @@ step_rekey()
 # An administrator deletes one of the module's SAs: the module notices.
 step_admin_delete()
 {
-	local spi before
+	local spi before ok=1
 
 	before=$(stat "$HA" sa_removed)
 	spi=$(tool "$HA" -j show sa | jq -r --arg s "$HA_ADDR" '.[] | select(.src == $s and .pair == "mn-ha") | .spi')
 	in_ns "$HA" ip xfrm state delete src "$HA_ADDR" dst "$HOME" proto esp \
 		spi "$spi"
 	slowwait 10 sh -c "ip netns exec $HA $TOOL -j show sa | jq -e '.[] | select(.spi == $spi and .state == \"removed\")' >/dev/null" ||
-		{ tool "$HA" show sa; return 1; }
-	tool "$HA" -j show bindings | jq -e '.[0].sa[] | select(.pair == "mn-ha") | .xfrm == "removed"'
-	(($(stat "$HA" sa_removed) > before))
+		{ tool "$HA" show sa; ok=; }
+	# The binding shows its MN-HA pair removed, the FA-HA pair installed.
+	tool "$HA" -j show bindings | jq -e '[.[0].sa[] | select(.pair == "mn-ha") | .xfrm] == ["removed"] and [.[0].sa[] | select(.pair == "fa-ha") | .xfrm] == ["installed"]' ||
+		{ echo "binding pair not shown removed"; tool "$HA" show bindings; ok=; }
+	echo "sa_removed: $before -> $(stat "$HA" sa_removed)"
+	(($(stat "$HA" sa_removed) > before)) || ok=
+	[ -n "$ok" ]
 	# A re-registration heals it.
 	register heal
 	slowwait 30 sh -c "[ \"\$(ip netns exec $HA $TOOL -j show sa | jq '[.[] | select(.state == \"installed\")] | length')\" = 4 ]"
@@ -512,9 +516,12 @@ step_dereg()
 
 # seen PYEXPR: some event of the HA's monitor, as e (a dict), makes PYEXPR
 # true.
-seen()
+seen() { seen_in "$WORK/mon.out" "$1"; }
+
+# seen_in FILE PYEXPR: as seen, for the events of another monitor.
+seen_in()
 {
-	"$PY" - "$WORK/mon.out" "$1" <<-'EOF'
+	"$PY" - "$1" "$2" <<-'EOF'
 		import json, sys
 		for line in open(sys.argv[1]):
 		    if line.strip():
@@ -530,7 +537,7 @@ seen()
 # deregistered; each event with the SA (pair, direction, SPI).
 step_events()
 {
-	local want
+	local want missing=
 
 	for want in \
 		'e["event"] == "sa-installed" and e["reason"] == "new" and e["sa"]["pair"] == "mn-ha" and e["sa"]["dir"] == "in"' \
@@ -542,12 +549,117 @@ step_events()
 		'e["event"] == "sa-removed" and e["reason"] == "deregistered" and e["sa"]["spi"] > 255'; do
 		slowwait 10 seen "$want" || {
 			echo "no event: $want"
-			cat "$WORK/mon.out"
-			return 1
+			missing=1
 		}
 	done
+	[ -z "$missing" ] || { cat "$WORK/mon.out"; return 1; }
 	# No key material in any event.
 	! grep -qi '"key"' "$WORK/mon.out"
+}
+
+# ESP and AH on one pair: the MN asks for both on MN-HA (kdc sa-ah on), an
+# AND proposal. The MN and the HA then hold an ESP and an AH SA each way,
+# both ends with the same keys, each protocol its own (8.7); ping goes
+# through both (both counters rise) as AH around ESP; the binding lists
+# both; deregistration removes them all.
+step_ah()
+{
+	local ok=1
+
+	tool "$MN" kdc set sa-ah on
+	register ah
+	for ns in "$MN" "$HA"; do
+		slowwait 10 sh -c "[ \"\$(ip netns exec $ns $TOOL -j show sa | jq '[.[] | select(.state == \"installed\")] | length')\" = 6 ]" ||
+			{ tool "$ns" show sa; ok=; }
+	done
+	[ -n "$ok" ] || return 1
+	dump_states "$MN" mn
+	dump_states "$FA" fa
+	dump_states "$HA" ha
+	parse_states "$WORK/mn.states" "$WORK/fa.states" "$WORK/ha.states" \
+		>"$WORK/states.json"
+	tool "$HA" -j show bindings >"$WORK/ah_bindings.json"
+	tool "$MN" -j show bindings >"$WORK/ah_mn_bindings.json"
+	"$PY" - "$WORK" "$HOME" "$HA_ADDR" "$FA_HA" <<-'EOF'
+		import json, sys
+		work, home, ha, fa = sys.argv[1:]
+		d = json.load(open(work + "/states.json"))
+		node = {n: {k: v for k, v in d["%s/%s.states" % (work, n)].items()
+		            if v["reqid"] >> 8 == 0x6d6b78}
+		        for n in ("mn", "fa", "ha")}
+		for n, s in node.items():
+		    print(n, sorted((v["proto"], k) for k, v in s.items()))
+		def sas(n, src, dst):
+		    return {v["proto"]: v for k, v in node[n].items()
+		            if k.startswith("%s %s " % (src, dst))}
+		spis = set()
+		for src, dst in ((home, ha), (ha, home)):
+		    m, h = sas("mn", src, dst), sas("ha", src, dst)
+		    assert sorted(m) == sorted(h) == ["ah", "esp"], (src, dst, m, h)
+		    for p in ("esp", "ah"):
+		        assert m[p]["spi"] == h[p]["spi"], (p, m[p], h[p])
+		        assert m[p]["key"] == h[p]["key"] and m[p]["alg"] == h[p]["alg"], (m[p], h[p])
+		        spis.add(m[p]["spi"])
+		    assert m["ah"]["alg"] == "hmac(sha256)", m["ah"]
+		    assert m["esp"]["key"] != m["ah"]["key"], (m["esp"], m["ah"])
+		    print("mn-ha %s -> %s: esp 0x%08x %s, ah 0x%08x %s, same on both ends" %
+		          (src, dst, m["esp"]["spi"], m["esp"]["alg"], m["ah"]["spi"], m["ah"]["alg"]))
+		assert len(spis) == 4, spis
+		# the other pairs stay ESP only
+		for n, a, b in (("mn", home, fa), ("ha", fa, ha)):
+		    for src, dst in ((a, b), (b, a)):
+		        assert sorted(sas(n, src, dst)) == ["esp"], (n, src, dst)
+		assert len(node["mn"]) == len(node["ha"]) == 6 and len(node["fa"]) == 4
+		# the bindings list both protocols of MN-HA with the SPIs XFRM has
+		for n, f in (("ha", "ah_bindings"), ("mn", "ah_mn_bindings")):
+		    b = json.load(open("%s/%s.json" % (work, f)))
+		    assert len(b) == 1, b
+		    got = sorted((s["pair"], s["protocol"], s["xfrm"]) for s in b[0]["sa"])
+		    other = "fa-ha" if n == "ha" else "mn-fa"
+		    assert got == sorted([("mn-ha", "esp", "installed"), ("mn-ha", "ah", "installed"),
+		                          (other, "esp", "installed")]), got
+		    local = ha if n == "ha" else home
+		    remote = home if n == "ha" else ha
+		    for s in b[0]["sa"]:
+		        if s["pair"] != "mn-ha":
+		            continue
+		        st = sas(n, remote, local)[s["protocol"]]
+		        assert s["spi_in"] == st["spi"], (s, st)
+		        st = sas(n, local, remote)[s["protocol"]]
+		        assert s["spi_out"] == st["spi"], (s, st)
+		        assert s["lifetime"] > 0, s
+		print("bindings: mn-ha esp and ah, SPIs as in XFRM")
+	EOF
+	# Ping both ways: every MN-HA state's counter rises, in XFRM's view.
+	capture "$FA" fa0 cap_ah
+	in_ns "$MN" ping -q -c 3 -i 0.2 -W 5 -I "$HOME" "$HA_ADDR"
+	in_ns "$HA" ping -q -c 3 -i 0.2 -W 5 -I "$HA_ADDR" "$HOME"
+	stop_bg cap_ah
+	dump_states "$MN" mn
+	dump_states "$HA" ha
+	parse_states "$WORK/mn.states" "$WORK/ha.states" >"$WORK/states.json"
+	"$PY" - "$WORK" "$HOME" "$HA_ADDR" <<-'EOF'
+		import json, sys
+		work, home, ha = sys.argv[1:]
+		d = json.load(open(work + "/states.json"))
+		for n in ("mn", "ha"):
+		    for k, v in d["%s/%s.states" % (work, n)].items():
+		        if v["reqid"] >> 8 != 0x6d6b78 or k.split()[:2] not in ([home, ha], [ha, home]):
+		            continue
+		        print(n, v["proto"], k, v["packets"], "packets")
+		        assert v["packets"] >= 6, (n, k, v)
+	EOF
+	# On the link: AH around ESP (IP, AH, ESP), never ESP alone or ICMP.
+	tshark -r "$WORK/cap_ah.pcapng" -T fields -e ip.src -e ip.dst -e frame.protocols \
+		-Y "(ip.src == $HOME && ip.dst == $HA_ADDR) || (ip.src == $HA_ADDR && ip.dst == $HOME)" \
+		>"$WORK/cap_ah.txt"
+	sort "$WORK/cap_ah.txt" | uniq -c
+	[ "$(grep -c ':ip:ah:esp$' "$WORK/cap_ah.txt")" -ge 12 ]
+	! grep -v ':ip:ah:esp$' "$WORK/cap_ah.txt"
+	# Deregistration removes all of them.
+	register ah_dereg --dereg
+	nothing_left
+	tool "$MN" kdc set sa-ah off
 }
 
 # Tunnel mode, every pair's policies: the MN reaches the correspondent host
@@ -555,7 +667,7 @@ step_events()
 step_tunnel()
 {
 	for ns in "$MN" "$FA" "$HA"; do
-		tool "$ns" kdc set sa-mode tunnel sa-policy pair
+		tool "$ns" kdc set sa-mode tunnel sa-policy pair sa-ah off
 	done
 	register tun
 	check_pairs tunnel
@@ -623,8 +735,9 @@ step_expiry()
 	tool "$HA" -j show sa | jq -e 'map(select(.state == "installed" or .state == "standby")) | length == 4 and all(.[]; .hard == 8 and .soft == 4)' ||
 		{ tool "$HA" -j show sa; return 1; }
 	nothing_left
-	# Soft expiry made them dying, then the binding's end removed them.
-	slowwait 10 seen 'e["event"] == "sa-expired" and e["sa"]["dying"] and e["sa"]["hard"] == 8' ||
+	# Soft expiry made them dying (an sa-expired event without a reason,
+	# the SA still installed), then the binding's end removed them.
+	slowwait 10 seen 'e["event"] == "sa-expired" and "reason" not in e and e["sa"]["state"] == "installed" and e["sa"]["dying"] and e["sa"]["hard"] == 8' ||
 		{ cat "$WORK/mon.out"; return 1; }
 }
 
@@ -632,15 +745,36 @@ step_expiry()
 # remove their SAs; the MN's go with deregistration.
 step_key_delete()
 {
+	local want
+
+	start_bg "$FA" monfa "$TOOL" -j monitor
+	slowwait 30 grep -qs "monitoring events" "$WORK/monfa.err" ||
+		{ cat "$WORK/monfa.err"; return 1; }
 	register kd
 	tool "$HA" key0 del "$SPI"
-	slowwait 10 sh -c "[ \"\$(ip netns exec $HA $TOOL -j show sa | jq length)\" = 0 ]"
+	slowwait 10 sh -c "[ \"\$(ip netns exec $HA $TOOL -j show sa | jq length)\" = 0 ]" ||
+		{ tool "$HA" show sa; return 1; }
 	[ "$(tool "$HA" -j show bindings | jq length)" = 0 ]
+	[ "$(xfrm_count "$HA")" = "1 1" ] ||
+		{ in_ns "$HA" ip xfrm state; in_ns "$HA" ip xfrm policy; return 1; }
 	tool "$FA" peer del "$HA_ADDR"
-	slowwait 10 sh -c "[ \"\$(ip netns exec $FA $TOOL -j show sa | jq length)\" = 0 ]"
-	[ "$(xfrm_count "$FA")" = "0 0" ]
-	[ "$(xfrm_count "$HA")" = "1 1" ]
+	slowwait 10 sh -c "[ \"\$(ip netns exec $FA $TOOL -j show sa | jq length)\" = 0 ]" ||
+		{ tool "$FA" show sa; return 1; }
+	[ "$(tool "$FA" -j show bindings | jq length)" = 0 ]
+	[ "$(xfrm_count "$FA")" = "0 0" ] ||
+		{ in_ns "$FA" ip xfrm state; in_ns "$FA" ip xfrm policy; return 1; }
 	admin_intact
+	# Both ends said why: the binding and each of its SAs, key-deleted.
+	for want in \
+		'e["event"] == "removed" and e["reason"] == "key-deleted"' \
+		'e["event"] == "sa-removed" and e["reason"] == "key-deleted" and e["sa"]["pair"] == "mn-ha"' \
+		'e["event"] == "sa-removed" and e["reason"] == "key-deleted" and e["sa"]["pair"] == "fa-ha"'; do
+		slowwait 10 seen "$want" ||
+			{ echo "HA: no event: $want"; cat "$WORK/mon.out"; return 1; }
+		slowwait 10 seen_in "$WORK/monfa.out" "${want/mn-ha/mn-fa}" ||
+			{ echo "FA: no event: $want"; cat "$WORK/monfa.out"; return 1; }
+	done
+	stop_bg monfa
 	tool "$HA" key0 add "$SPI" nai "$NAI" home "$HOME" ha "$HA_ADDR" \
 		key "$WORK/k0"
 	tool "$FA" peer add "$HA_ADDR" spi "$FA_SPI" key "$WORK/kfa"
@@ -667,7 +801,7 @@ step_teardown()
 }
 
 setup_ns MN FA HA CN
-tap_plan 12
+tap_plan 13
 tap_run "topology, roles, keys, policy mode pair, reference agents" step_topology
 tap_run "registration: six SAs, both ends of every pair, same keys" step_register
 tap_run "ping MN-HA, MN-FA, FA-HA: SA counters rise, only ESP on the links" step_ping
@@ -675,6 +809,7 @@ tap_run "re-registration under continuous pings: new SPIs, no loss" step_rekey
 tap_run "an SA deleted by an administrator is noticed; re-registration heals" step_admin_delete
 tap_run "deregistration removes every SA and policy, the admin's stay" step_dereg
 tap_run "events: SAs installed, rekeyed, replaced, deleted by the admin, deregistered" step_events
+tap_run "ESP and AH on MN-HA: both SAs each way, same keys, AH around ESP, all removed" step_ah
 tap_run "tunnel mode: MN to correspondent host through the HA in ESP" step_tunnel
 tap_run "policy mode tunnel: the FA-HA IP-in-IP tunnel in ESP, nothing else" step_ipip
 tap_run "8-second registration: lifetimes 8/4 s, SAs removed on expiry" step_expiry

@@ -64,7 +64,8 @@
  *	and optionally %MIPKEX_BINDING_A_HA_ADDR, or dump; admin, as the events:
  *	a binding tells who registered where)
  *	Reply: one %MIPKEX_A_BINDING per binding (&enum mipkex_binding_attr),
- *	with one %MIPKEX_BINDING_A_SA nest per negotiated pair. A binding is a
+ *	with one %MIPKEX_BINDING_A_SA nest per negotiated pair and protocol
+ *	(a pair negotiated with ESP and AH has two). A binding is a
  *	registration the module accepted in this namespace, as the namespace's
  *	role sees it, identified by (home address, HA address). Without the HA
  *	address, a do answers the one binding of that home address (-ENOENT if
@@ -551,6 +552,9 @@ enum mipkex_xform {
  *	module installs (default transport)
  * @MIPKEX_KDC_A_SA_POLICY: u8, &enum mipkex_sa_policy: which XFRM
  *	policies the module installs with them (default none)
+ * @MIPKEX_KDC_A_SA_AH: u8, 1: a mobile node asks for AH with ESP in its
+ *	MN-HA offer (each proposal an AND of ESP and AH, protocol.rst 6.4),
+ *	so that the pair gets an ESP and an AH SA each way (default 0)
  * @__MIPKEX_KDC_A_MAX: one past the last
  */
 enum mipkex_kdc_attr {
@@ -568,6 +572,7 @@ enum mipkex_kdc_attr {
 	MIPKEX_KDC_A_USER_GENERATOR,
 	MIPKEX_KDC_A_SA_MODE,
 	MIPKEX_KDC_A_SA_POLICY,
+	MIPKEX_KDC_A_SA_AH,
 	__MIPKEX_KDC_A_MAX
 };
 
@@ -686,7 +691,7 @@ enum mipkex_binding_state {
  * @MIPKEX_BINDING_A_AGE: u32, seconds since it was accepted
  * @MIPKEX_BINDING_A_IDENT: u64, the accepted request's Identification
  * @MIPKEX_BINDING_A_SA: nest of &enum mipkex_sa_attr, one per negotiated
- *	pair this node is part of (repeated)
+ *	pair this node is part of and protocol of that pair (repeated)
  * @__MIPKEX_BINDING_A_MAX: one past the last
  */
 enum mipkex_binding_attr {
