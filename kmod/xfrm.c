@@ -347,7 +347,6 @@ static void mipkex_xfrm_notify_sa(struct xfrm_state *x, int event)
 	km_state_notify(x, &c);
 }
 
-/* Fill the algorithms of @x from @s and @km; @x owns what is allocated. */
 /*
  * Probe an integrity algorithm as xfrm_user does before a state's
  * init_state: ah4's and esp4's look it up without probing and BUG() on one
@@ -367,6 +366,7 @@ static bool mipkex_xfrm_aalg_ok(const char *name)
 	return ok;
 }
 
+/* Fill the algorithms of @x from @s and @km; @x owns what is allocated. */
 static int mipkex_xsa_algs(struct xfrm_state *x, const struct mipkex_xsa *s,
 			   const u8 *km, size_t kmlen)
 {
